@@ -1,0 +1,22 @@
+"""The test suite: fast hashing, in-memory email, a throwaway encryption key pair."""
+
+from config import env
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key-not-for-production-use"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Two test keys, newest first, so rotation is exercised. Never used outside tests.
+FIELD_ENCRYPTION_KEYS = [
+    "dGVzdC1vbmx5LWtleS1udW1iZXItdHdvLW5ld2VzdCE=",
+    "dGVzdC1vbmx5LWtleS1udW1iZXItb25lLW9sZGVzdCE=",
+]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PEERPATH_DEMO_DATA_ALLOWED = True
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+LOG_LEVEL = env.string("LOG_LEVEL", "WARNING")
+LOGGING["root"]["level"] = LOG_LEVEL

@@ -1,0 +1,9 @@
+"""WSGI entry point: production pages are served through gunicorn or similar."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+
+application = get_wsgi_application()

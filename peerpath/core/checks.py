@@ -1,0 +1,82 @@
+"""System checks: the runtime facts PeerPath depends on, verified at start-up.
+
+`make run` calls `manage.py check --database default`, which runs the database-tagged checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, register
+from django.db import connections
+
+
+@register(Tags.database)
+def sqlite_is_safe_for_concurrency(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """SQLite must run in WAL with IMMEDIATE transactions and a busy timeout of 5 s or more."""
+    errors: list[CheckMessage] = []
+    for alias in databases or []:
+        connection = connections[alias]
+        if connection.vendor != "sqlite":
+            continue
+        options = connection.settings_dict.get("OPTIONS", {})
+        if options.get("transaction_mode") != "IMMEDIATE":
+            errors.append(
+                Error(
+                    "SQLite transactions must be IMMEDIATE, or concurrent writers fail with "
+                    "'database is locked'.",
+                    hint="Set OPTIONS['transaction_mode'] = 'IMMEDIATE'.",
+                    id="peerpath.E001",
+                )
+            )
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            journal_mode = str(cursor.fetchone()[0]).lower()
+            cursor.execute("PRAGMA busy_timeout")
+            busy_timeout = int(cursor.fetchone()[0])
+        in_memory = journal_mode == "memory"
+        if journal_mode != "wal" and not in_memory:
+            errors.append(
+                Error(
+                    f"SQLite journal_mode is {journal_mode!r}, not 'wal'.",
+                    hint="Add PRAGMA journal_mode=WAL to OPTIONS['init_command'].",
+                    id="peerpath.E002",
+                )
+            )
+        if busy_timeout < settings.SQLITE_BUSY_TIMEOUT_MS:
+            errors.append(
+                Error(
+                    f"SQLite busy_timeout is {busy_timeout} ms; PeerPath needs at least "
+                    f"{settings.SQLITE_BUSY_TIMEOUT_MS} ms.",
+                    id="peerpath.E003",
+                )
+            )
+    return errors
+
+
+@register(Tags.security, deploy=False)
+def encryption_keys_are_valid(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    if not keys:
+        return [
+            Error(
+                "FIELD_ENCRYPTION_KEYS is empty: personal data could not be stored encrypted.",
+                hint="Run `manage.py generate_encryption_key` and set FIELD_ENCRYPTION_KEYS.",
+                id="peerpath.E010",
+            )
+        ]
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key.encode("ascii"))
+        except (ValueError, TypeError):
+            return [
+                Error(
+                    f"FIELD_ENCRYPTION_KEYS entry {position} is not a valid Fernet key.",
+                    id="peerpath.E011",
+                )
+            ]
+    return []

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from peerpath.core.site import site_identity
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    return {"site": site_identity()}

@@ -1,0 +1,44 @@
+"""Model fields that keep personal data encrypted at rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from peerpath.core import crypto
+
+
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+    """Text stored as a Fernet token; Python code only ever sees the plaintext.
+
+    Encrypted values cannot be searched, filtered or ordered in the database: that is the point.
+    Keys come from ``settings.FIELD_ENCRYPTION_KEYS`` (newest first); after adding a new key,
+    run ``manage.py rotate_encryption_keys`` and then retire the old one.
+    """
+
+    description = "Text encrypted at rest"
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if value is None or value == "":
+            return value
+        return crypto.decrypt(value)
+
+    def to_python(self, value: Any) -> str | None:
+        return value if value is None else str(value)
+
+    def get_prep_value(self, value: Any) -> str | None:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return crypto.encrypt(str(value))
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        # Comparing ciphertext is meaningless (each encryption differs), so refuse it loudly.
+        if lookup_name != "isnull":
+            return None
+        return super().get_lookup(lookup_name)
+
+
+def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:
+    return [f for f in model._meta.get_fields() if isinstance(f, EncryptedTextField)]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from peerpath.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("cookies/", views.cookies, name="cookies"),
+    path("healthz", views.healthz, name="healthz"),
+]

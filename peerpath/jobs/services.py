@@ -1,0 +1,145 @@
+"""Queueing, claiming, finishing and reaping jobs. The worker is a loop over these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+
+from peerpath.core import clock
+from peerpath.jobs.models import Job, JobStatus
+from peerpath.jobs.registry import get_task
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_MAX_SECONDS = 6 * 60 * 60
+
+
+def job_enqueue(
+    *,
+    task: str,
+    arguments: dict[str, Any] | None = None,
+    due_at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+    max_attempts: int = 8,
+) -> Job:
+    """Queue a task. Call it inside the transaction that makes the job necessary.
+
+    The row is part of that transaction, so the job exists exactly when the change it follows
+    from was committed (a transactional outbox): a rollback leaves no job, and no worker can
+    see the job before the data it needs. With an ``idempotency_key`` already queued, the
+    existing job is returned and nothing new is queued.
+    """
+    get_task(task)  # fail at the call site, not in the worker, on an unknown name
+    if idempotency_key:
+        existing = Job.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return Job.objects.create(
+                task=task,
+                arguments=arguments or {},
+                due_at=due_at or clock.now(),
+                idempotency_key=idempotency_key,
+                max_attempts=max_attempts,
+            )
+    except IntegrityError:
+        if idempotency_key:
+            return Job.objects.get(idempotency_key=idempotency_key)
+        raise
+
+
+def backoff_seconds(attempts: int) -> int:
+    """30 s, 60 s, 2 min, 4 min ... capped at 6 hours."""
+    return int(min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
+
+
+def jobs_claim(*, worker_id: str, limit: int, lease_seconds: int) -> list[Job]:
+    """Claim up to ``limit`` due jobs for this worker.
+
+    PostgreSQL: ``SELECT ... FOR UPDATE SKIP LOCKED`` lets several workers claim side by side
+    without waiting for or double-claiming each other's rows. SQLite: the transaction is
+    IMMEDIATE, so the whole claim holds the single write lock and claims are serialised.
+    """
+    now = clock.now()
+    with transaction.atomic():
+        due = Job.objects.filter(status=JobStatus.PENDING, due_at__lte=now).order_by("due_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        if not ids:
+            return []
+        Job.objects.filter(pk__in=ids, status=JobStatus.PENDING).update(
+            status=JobStatus.RUNNING,
+            claimed_by=worker_id,
+            lease_until=now + dt.timedelta(seconds=lease_seconds),
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+        return list(
+            Job.objects.filter(pk__in=ids, claimed_by=worker_id, status=JobStatus.RUNNING)
+        )
+
+
+def job_run(*, job: Job, worker_id: str) -> bool:
+    """Run one claimed job and record the outcome. Returns True when it succeeded.
+
+    Finishing is conditional on this worker still holding the claim: if the lease ran out
+    and the job was handed to another worker, this worker's result is not written over theirs.
+    """
+    try:
+        get_task(job.task)(**job.arguments)
+    except Exception as exc:  # noqa: BLE001 - any failure of a task is recorded and retried
+        _record_failure(job=job, worker_id=worker_id, error=exc)
+        return False
+    now = clock.now()
+    Job.objects.filter(pk=job.pk, claimed_by=worker_id, status=JobStatus.RUNNING).update(
+        status=JobStatus.DONE, finished_at=now, lease_until=None, last_error="", updated_at=now
+    )
+    return True
+
+
+def _record_failure(*, job: Job, worker_id: str, error: Exception) -> None:
+    now = clock.now()
+    # Only the exception's type goes in the record and the log: its text may hold personal data.
+    summary = type(error).__name__
+    claimed = Job.objects.filter(pk=job.pk, claimed_by=worker_id, status=JobStatus.RUNNING)
+    if job.attempts >= job.max_attempts:
+        claimed.update(
+            status=JobStatus.DEAD, finished_at=now, lease_until=None, last_error=summary,
+            updated_at=now,
+        )
+        logger.error("Job %s (%s) failed for good: %s", job.public_id, job.task, summary)
+        return
+    retry_at = now + dt.timedelta(seconds=backoff_seconds(job.attempts))
+    claimed.update(
+        status=JobStatus.PENDING, due_at=retry_at, claimed_by="", lease_until=None,
+        last_error=summary, updated_at=now,
+    )
+    logger.warning(
+        "Job %s (%s) failed on attempt %s: %s; retrying later",
+        job.public_id, job.task, job.attempts, summary,
+    )
+
+
+def jobs_reap_expired_leases() -> int:
+    """Return jobs whose worker died (lease passed) to the queue, or bury them if spent."""
+    now = clock.now()
+    with transaction.atomic():
+        expired = Job.objects.filter(status=JobStatus.RUNNING, lease_until__lt=now)
+        spent = expired.filter(attempts__gte=F("max_attempts")).update(
+            status=JobStatus.DEAD, finished_at=now, lease_until=None, claimed_by="",
+            last_error="LeaseExpired", updated_at=now,
+        )
+        returned = Job.objects.filter(status=JobStatus.RUNNING, lease_until__lt=now).update(
+            status=JobStatus.PENDING, lease_until=None, claimed_by="", last_error="LeaseExpired",
+            updated_at=now,
+        )
+    if spent or returned:
+        logger.warning("Reaper: %s jobs returned to the queue, %s failed for good", returned, spent)
+    return spent + returned

@@ -1,0 +1,62 @@
+"""The worker loop: reap expired leases, claim due jobs, run them, sleep when idle."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import uuid
+from dataclasses import dataclass, field
+from types import FrameType
+
+from django.db import close_old_connections
+
+from peerpath.jobs.services import jobs_claim, jobs_reap_expired_leases, job_run
+
+logger = logging.getLogger(__name__)
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class Worker:
+    poll_seconds: float
+    lease_seconds: int
+    batch_size: int = 10
+    worker_id: str = field(default_factory=new_worker_id)
+    _stopping: threading.Event = field(default_factory=threading.Event)
+
+    def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
+        """Finish the job in hand, then leave. Unfinished claims return after their lease."""
+        self._stopping.set()
+
+    def install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+
+    def run_once(self) -> int:
+        """One pass: reap, claim a batch and run it. Returns how many jobs ran."""
+        close_old_connections()
+        jobs_reap_expired_leases()
+        jobs = jobs_claim(
+            worker_id=self.worker_id, limit=self.batch_size, lease_seconds=self.lease_seconds
+        )
+        for job in jobs:
+            if self._stopping.is_set():
+                break
+            job_run(job=job, worker_id=self.worker_id)
+        return len(jobs)
+
+    def run(self, *, until_idle: bool = False) -> None:
+        logger.info("Worker %s started", self.worker_id)
+        while not self._stopping.is_set():
+            ran = self.run_once()
+            if ran == 0:
+                if until_idle:
+                    break
+                self._stopping.wait(self.poll_seconds)
+        logger.info("Worker %s stopped", self.worker_id)

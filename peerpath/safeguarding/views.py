@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from peerpath.core.site import site_identity
+from peerpath.safeguarding.models import Urgency
+from peerpath.safeguarding.querysets import crisis_contacts_for_organisation
+
+
+@require_safe
+def help_now(request: HttpRequest) -> HttpResponse:
+    contacts = list(crisis_contacts_for_organisation(site_identity().organisation_id))
+    return render(
+        request,
+        "safeguarding/help_now.jinja",
+        {
+            "emergency": [c for c in contacts if c.urgency == Urgency.EMERGENCY],
+            "urgent": [c for c in contacts if c.urgency == Urgency.URGENT],
+            "support": [c for c in contacts if c.urgency == Urgency.SUPPORT],
+        },
+    )
