@@ -79,6 +79,18 @@ TEMPLATES: list[dict[str, Any]] = [
 
 # Database: SQLite by default (no servers needed), PostgreSQL when DATABASE_URL is set.
 SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_OPTIONS = {
+    # IMMEDIATE takes the write lock at BEGIN, so concurrent read-then-write transactions
+    # queue on busy_timeout instead of failing with "database is locked".
+    "transaction_mode": "IMMEDIATE",
+    "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+    "init_command": (
+        "PRAGMA journal_mode=WAL;"
+        f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS};"
+        "PRAGMA synchronous=NORMAL;"
+        "PRAGMA foreign_keys=ON;"
+    ),
+}
 DATABASE_URL = env.optional("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
@@ -91,18 +103,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "peerpath.sqlite3",
-            "OPTIONS": {
-                # IMMEDIATE takes the write lock at BEGIN, so concurrent read-then-write
-                # transactions queue on busy_timeout instead of failing with "database is locked".
-                "transaction_mode": "IMMEDIATE",
-                "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS};"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;"
-                ),
-            },
+            "OPTIONS": SQLITE_OPTIONS,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

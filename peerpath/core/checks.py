@@ -11,6 +11,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 
 @register(Tags.database)
@@ -20,41 +21,45 @@ def sqlite_is_safe_for_concurrency(
     """SQLite must run in WAL with IMMEDIATE transactions and a busy timeout of 5 s or more."""
     errors: list[CheckMessage] = []
     for alias in databases or []:
-        connection = connections[alias]
-        if connection.vendor != "sqlite":
-            continue
-        options = connection.settings_dict.get("OPTIONS", {})
-        if options.get("transaction_mode") != "IMMEDIATE":
-            errors.append(
-                Error(
-                    "SQLite transactions must be IMMEDIATE, or concurrent writers fail with "
-                    "'database is locked'.",
-                    hint="Set OPTIONS['transaction_mode'] = 'IMMEDIATE'.",
-                    id="peerpath.E001",
-                )
+        if connections[alias].vendor == "sqlite":
+            errors.extend(sqlite_problems(connections[alias]))
+    return errors
+
+
+def sqlite_problems(connection: BaseDatabaseWrapper) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    options = connection.settings_dict.get("OPTIONS", {})
+    if options.get("transaction_mode") != "IMMEDIATE":
+        errors.append(
+            Error(
+                "SQLite transactions must be IMMEDIATE, or concurrent writers fail with "
+                "'database is locked'.",
+                hint="Set OPTIONS['transaction_mode'] = 'IMMEDIATE'.",
+                id="peerpath.E001",
             )
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode")
-            journal_mode = str(cursor.fetchone()[0]).lower()
-            cursor.execute("PRAGMA busy_timeout")
-            busy_timeout = int(cursor.fetchone()[0])
-        in_memory = journal_mode == "memory"
-        if journal_mode != "wal" and not in_memory:
-            errors.append(
-                Error(
-                    f"SQLite journal_mode is {journal_mode!r}, not 'wal'.",
-                    hint="Add PRAGMA journal_mode=WAL to OPTIONS['init_command'].",
-                    id="peerpath.E002",
-                )
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        journal_mode = str(cursor.fetchone()[0]).lower()
+        cursor.execute("PRAGMA busy_timeout")
+        busy_timeout = int(cursor.fetchone()[0])
+    # An in-memory database (the test suite's) has no journal file to put in WAL mode.
+    if journal_mode not in {"wal", "memory"}:
+        errors.append(
+            Error(
+                f"SQLite journal_mode is {journal_mode!r}, not 'wal'.",
+                hint="Add PRAGMA journal_mode=WAL to OPTIONS['init_command'].",
+                id="peerpath.E002",
             )
-        if busy_timeout < settings.SQLITE_BUSY_TIMEOUT_MS:
-            errors.append(
-                Error(
-                    f"SQLite busy_timeout is {busy_timeout} ms; PeerPath needs at least "
-                    f"{settings.SQLITE_BUSY_TIMEOUT_MS} ms.",
-                    id="peerpath.E003",
-                )
+        )
+    if busy_timeout < settings.SQLITE_BUSY_TIMEOUT_MS:
+        errors.append(
+            Error(
+                f"SQLite busy_timeout is {busy_timeout} ms; PeerPath needs at least "
+                f"{settings.SQLITE_BUSY_TIMEOUT_MS} ms.",
+                id="peerpath.E003",
             )
+        )
     return errors
 
 

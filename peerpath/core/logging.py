@@ -8,7 +8,7 @@ import re
 # Attributes Django and others attach to records that can carry personal data.
 _DROPPED_ATTRIBUTES = ("request", "body", "data", "POST", "GET", "params", "scope")
 _SENSITIVE_KEYS = re.compile(
-    r"(pass(word)?|secret|token|key|otp|code|session|csrf|auth|cookie|email|phone|postcode)",
+    r"(pass(word)?|secret|token|key|otp|(?<!status_)code|session|csrf|auth|cookie|email|phone|postcode)",
     re.IGNORECASE,
 )
 # "?anything" up to the next space or quote: query strings can hold postcodes, tokens, emails.

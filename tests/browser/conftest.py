@@ -1,0 +1,97 @@
+"""Browser tests: Debian's Chromium, headless, driven by Playwright, checked by axe.
+
+Where /usr/bin/chromium is absent these tests skip with a loud message, except in CI
+(CI=true), where they fail: .ci/run installs Chromium so they always run there.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("PEERPATH_CHROMIUM", "/usr/bin/chromium"))
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures
+# here happen before or between page loads, never concurrently with them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        message = (
+            f"\n\n*** BROWSER TESTS NOT RUN: {CHROMIUM} is missing. "
+            "Install it with `apt-get install chromium`. ***\n"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        warnings.warn(message, stacklevel=1)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def page(request: pytest.FixtureRequest, browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport=VIEWPORTS[request.param])  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.viewport_name = request.param
+    errors: list[str] = []
+
+    def on_console(message: object) -> None:
+        # A failed load is reported below with its address; CSP refusals arrive here.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):  # type: ignore[attr-defined]
+            errors.append(message.text)  # type: ignore[attr-defined]
+
+    def on_response(response: object) -> None:
+        request = response.request  # type: ignore[attr-defined]
+        if response.status >= 400 and request.resource_type != "document":  # type: ignore[attr-defined]
+            errors.append(f"{response.status} {response.url}")  # type: ignore[attr-defined]
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.console_errors = errors
+    yield page
+    context.close()
+
+
+def screenshot(page: object, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}-{page.viewport_name}.png"  # type: ignore[attr-defined]
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path
+
+
+def assert_no_axe_violations(page: object) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
