@@ -102,7 +102,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "peerpath.sqlite3",
+            "NAME": str(VAR_DIR / "peerpath.sqlite3"),
             "OPTIONS": SQLITE_OPTIONS,
         }
     }
@@ -169,7 +169,7 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "peerpath.core.views.csrf_failure"
 
 # Strict CSP: nothing inline, nothing from elsewhere. Pinned by a test.
-CONTENT_SECURITY_POLICY = {
+CONTENT_SECURITY_POLICY: dict[str, dict[str, Any]] = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
@@ -228,5 +228,5 @@ LOGGING: dict[str, Any] = {
     },
 }
 
-# The vendored NHS.UK frontend (static/vendor/nhsuk-frontend/, see scripts/vendor_nhsuk_frontend.py).
+# The vendored NHS.UK frontend in static/vendor/ (see scripts/vendor_nhsuk_frontend.py).
 NHSUK_FRONTEND_VERSION = "10.6.1"

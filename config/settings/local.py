@@ -2,12 +2,12 @@
 
 from config import env
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = env.boolean("DEBUG", default=True)
 # Development only: a fixed key so sessions survive restarts. Production refuses to start
 # without its own SECRET_KEY (see production.py).
-SECRET_KEY = env.optional("SECRET_KEY") or "development-only-key-not-for-production-use"  # noqa: S105
+SECRET_KEY = env.optional("SECRET_KEY") or "development-only-key-not-for-production-use"
 ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 FIELD_ENCRYPTION_KEYS = env.string_list(
     # Development only: a published key, so demo data is readable across restarts.

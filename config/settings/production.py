@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config import env
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 
@@ -39,7 +39,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+CONTENT_SECURITY_POLICY["DIRECTIVES"] = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "upgrade-insecure-requests": True,
+}
 
 EMAIL_BACKEND = env.string("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.string("EMAIL_HOST", "localhost")

@@ -2,7 +2,7 @@
 
 from config import env
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-for-production-use"  # noqa: S105

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 
@@ -24,8 +25,6 @@ def database_status() -> str:
 def redis_status() -> str:
     if not settings.REDIS_URL:
         return "not configured"
-    import redis
-
     client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
     try:
         client.ping()

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError
 
+from peerpath.accounts.models import Organisation
+
 _CACHE_KEY = "core:site-organisation:v1"
 _CACHE_SECONDS = 60
 
@@ -31,8 +33,6 @@ def site_identity() -> SiteIdentity:
     cached: SiteIdentity | None = cache.get(_CACHE_KEY)
     if cached is not None:
         return cached
-    from peerpath.accounts.models import Organisation
-
     organisations = Organisation.objects.order_by("created_at", "pk")
     if settings.PEERPATH_DEFAULT_ORGANISATION:
         organisations = organisations.filter(slug=settings.PEERPATH_DEFAULT_ORGANISATION)

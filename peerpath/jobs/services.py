@@ -81,9 +81,7 @@ def jobs_claim(*, worker_id: str, limit: int, lease_seconds: int) -> list[Job]:
             attempts=F("attempts") + 1,
             updated_at=now,
         )
-        return list(
-            Job.objects.filter(pk__in=ids, claimed_by=worker_id, status=JobStatus.RUNNING)
-        )
+        return list(Job.objects.filter(pk__in=ids, claimed_by=worker_id, status=JobStatus.RUNNING))
 
 
 def job_run(*, job: Job, worker_id: str) -> bool:
@@ -111,19 +109,29 @@ def _record_failure(*, job: Job, worker_id: str, error: Exception) -> None:
     claimed = Job.objects.filter(pk=job.pk, claimed_by=worker_id, status=JobStatus.RUNNING)
     if job.attempts >= job.max_attempts:
         claimed.update(
-            status=JobStatus.DEAD, finished_at=now, lease_until=None, last_error=summary,
+            status=JobStatus.DEAD,
+            finished_at=now,
+            lease_until=None,
+            last_error=summary,
             updated_at=now,
         )
         logger.error("Job %s (%s) failed for good: %s", job.public_id, job.task, summary)
         return
     retry_at = now + dt.timedelta(seconds=backoff_seconds(job.attempts))
     claimed.update(
-        status=JobStatus.PENDING, due_at=retry_at, claimed_by="", lease_until=None,
-        last_error=summary, updated_at=now,
+        status=JobStatus.PENDING,
+        due_at=retry_at,
+        claimed_by="",
+        lease_until=None,
+        last_error=summary,
+        updated_at=now,
     )
     logger.warning(
         "Job %s (%s) failed on attempt %s: %s; retrying later",
-        job.public_id, job.task, job.attempts, summary,
+        job.public_id,
+        job.task,
+        job.attempts,
+        summary,
     )
 
 
@@ -133,11 +141,18 @@ def jobs_reap_expired_leases() -> int:
     with transaction.atomic():
         expired = Job.objects.filter(status=JobStatus.RUNNING, lease_until__lt=now)
         spent = expired.filter(attempts__gte=F("max_attempts")).update(
-            status=JobStatus.DEAD, finished_at=now, lease_until=None, claimed_by="",
-            last_error="LeaseExpired", updated_at=now,
+            status=JobStatus.DEAD,
+            finished_at=now,
+            lease_until=None,
+            claimed_by="",
+            last_error="LeaseExpired",
+            updated_at=now,
         )
         returned = Job.objects.filter(status=JobStatus.RUNNING, lease_until__lt=now).update(
-            status=JobStatus.PENDING, lease_until=None, claimed_by="", last_error="LeaseExpired",
+            status=JobStatus.PENDING,
+            lease_until=None,
+            claimed_by="",
+            last_error="LeaseExpired",
             updated_at=now,
         )
     if spent or returned:

@@ -13,7 +13,7 @@ from types import FrameType
 
 from django.db import close_old_connections
 
-from peerpath.jobs.services import jobs_claim, jobs_reap_expired_leases, job_run
+from peerpath.jobs.services import job_run, jobs_claim, jobs_reap_expired_leases
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from peerpath.core.demo import seed_demo
 from tests.browser.conftest import assert_no_axe_violations, screenshot
@@ -17,9 +17,13 @@ def _parameterless_page_names(resolver: URLResolver | None = None) -> list[str]:
     for pattern in (resolver or get_resolver()).url_patterns:
         if isinstance(pattern, URLResolver):
             names += _parameterless_page_names(pattern)
-        elif isinstance(pattern, URLPattern) and pattern.name and not pattern.pattern.converters:
-            if pattern.name not in NOT_PAGES:
-                names.append(pattern.name)
+        elif (
+            isinstance(pattern, URLPattern)
+            and pattern.name
+            and not pattern.pattern.converters
+            and pattern.name not in NOT_PAGES
+        ):
+            names.append(pattern.name)
     return sorted(set(names))
 
 
@@ -33,8 +37,6 @@ def demo(transactional_db):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_page_is_accessible_and_calm(page, live_server, demo, name):
-    from django.urls import reverse
-
     address = "/no-such-page/" if name == "not-found" else reverse(name)
     response = page.goto(live_server.url + address)
     assert response.status == (404 if name == "not-found" else 200)

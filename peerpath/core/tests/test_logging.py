@@ -43,7 +43,11 @@ def test_an_error_log_never_holds_the_request_body_query_or_cookies(log_output):
     output = log_output.getvalue()
     assert "Internal Server Error" in output
     for secret in (
-        "hunter2-secret", "mum@example.org", "I feel hopeless", "EX4", "reset-token-123",
+        "hunter2-secret",
+        "mum@example.org",
+        "I feel hopeless",
+        "EX4",
+        "reset-token-123",
         "session-cookie-value",
     ):
         assert secret not in output
