@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
-    clean.pop("FIELD_ENCRYPTION_KEYS", None)
+    for name in ("FIELD_ENCRYPTION_KEYS", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL"):
+        clean.pop(name, None)
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env})
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],

@@ -1,0 +1,152 @@
+"""The job queue: enqueued with the transaction, claimed with a lease, retried, reaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import transaction
+
+from peerpath.jobs.models import Job, JobStatus
+from peerpath.jobs.registry import task
+from peerpath.jobs.services import (
+    backoff_seconds,
+    job_enqueue,
+    job_run,
+    jobs_claim,
+    jobs_reap_expired_leases,
+)
+
+CALLS: list[dict] = []
+START = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
+
+
+@task("tests.record")
+def record(**arguments):
+    CALLS.append(arguments)
+
+
+@task("tests.fail")
+def fail(**arguments):
+    raise ValueError("private detail that must not be stored")
+
+
+@pytest.fixture(autouse=True)
+def _reset_calls():
+    CALLS.clear()
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+def _claim(worker="worker-a", limit=10, lease=60):
+    return jobs_claim(worker_id=worker, limit=limit, lease_seconds=lease)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_queued_in_a_transaction_that_rolls_back_never_exists():
+    def change_that_fails():
+        with transaction.atomic():
+            job_enqueue(task="tests.record", arguments={"id": 1})
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        change_that_fails()
+    assert not Job.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_unknown_task_is_refused_where_it_is_queued():
+    with pytest.raises(LookupError, match="No task is registered"):
+        job_enqueue(task="tests.nope")
+
+
+@pytest.mark.django_db
+def test_the_same_idempotency_key_queues_one_job(clock):
+    first = job_enqueue(task="tests.record", arguments={"id": 1}, idempotency_key="reminder:1")
+    second = job_enqueue(task="tests.record", arguments={"id": 1}, idempotency_key="reminder:1")
+    assert first.pk == second.pk
+    assert Job.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_due_job_is_claimed_once_and_runs_with_its_arguments(clock):
+    job_enqueue(task="tests.record", arguments={"booking_id": 7})
+    job_enqueue(task="tests.record", due_at=START + dt.timedelta(hours=1))
+    claimed = _claim()
+    assert [j.arguments for j in claimed] == [{"booking_id": 7}]
+    assert _claim(worker="worker-b") == []  # already claimed, the other is not due
+    assert job_run(job=claimed[0], worker_id="worker-a") is True
+    assert CALLS == [{"booking_id": 7}]
+    job = Job.objects.get(pk=claimed[0].pk)
+    assert job.status == JobStatus.DONE
+    assert job.attempts == 1
+    assert job.lease_until is None
+
+
+@pytest.mark.django_db
+def test_a_failing_job_backs_off_then_is_buried_without_its_error_text(clock):
+    job_enqueue(task="tests.fail", max_attempts=3)
+    failed_at = START
+    for attempt in (1, 2):
+        (job,) = _claim()
+        assert job_run(job=job, worker_id="worker-a") is False
+        job.refresh_from_db()
+        assert job.status == JobStatus.PENDING
+        assert job.due_at == failed_at + dt.timedelta(seconds=backoff_seconds(attempt))
+        assert _claim() == []  # not due again yet
+        clock.move_to(job.due_at)
+        failed_at = job.due_at
+    (job,) = _claim()
+    job_run(job=job, worker_id="worker-a")
+    job.refresh_from_db()
+    assert job.status == JobStatus.DEAD
+    assert job.attempts == 3
+    assert job.last_error == "ValueError"
+
+
+def test_backoff_doubles_and_is_capped():
+    assert [backoff_seconds(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert backoff_seconds(30) == 6 * 60 * 60
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_died_returns_after_its_lease_and_runs_once(clock):
+    job_enqueue(task="tests.record", arguments={"id": 3})
+    (lost,) = _claim(worker="worker-a", lease=60)  # worker-a is then killed
+    assert jobs_reap_expired_leases() == 0  # lease still running
+    clock.shift(61)
+    assert jobs_reap_expired_leases() == 1
+    (retried,) = _claim(worker="worker-b")
+    assert retried.pk == lost.pk
+    assert retried.attempts == 2
+    job_run(job=retried, worker_id="worker-b")
+    # worker-a comes back from the dead and tries to finish: its stale claim changes nothing.
+    job_run(job=lost, worker_id="worker-a")
+    assert CALLS == [{"id": 3}, {"id": 3}]
+    job = Job.objects.get(pk=lost.pk)
+    assert job.status == JobStatus.DONE
+    assert job.claimed_by == "worker-b"
+
+
+@pytest.mark.django_db
+def test_a_job_that_keeps_killing_its_worker_is_buried_by_the_reaper(clock):
+    job_enqueue(task="tests.record", max_attempts=1)
+    _claim(lease=10)
+    clock.shift(11)
+    jobs_reap_expired_leases()
+    assert Job.objects.get().status == JobStatus.DEAD
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_command_runs_due_jobs_until_idle(clock):
+    for n in range(25):
+        job_enqueue(task="tests.record", arguments={"n": n})
+    call_command("worker", "--until-idle", "--batch", "10", stdout=open("/dev/null", "w"))  # noqa: PTH123, SIM115
+    assert sorted(call["n"] for call in CALLS) == list(range(25))
+    assert Job.objects.filter(status=JobStatus.DONE).count() == 25
