@@ -35,7 +35,7 @@ run: $(VENV)/.base
 	$(BIN)/python manage.py check --database default --fail-level WARNING
 	$(BIN)/python manage.py seed_demo --if-empty
 	@$(BIN)/python manage.py demo_accounts --url http://127.0.0.1:$(PORT)
-	PORT=$(PORT) $(BIN)/honcho --no-prefix -f Procfile.dev start
+	PORT=$(PORT) PYTHONUNBUFFERED=1 $(BIN)/honcho --no-prefix -f Procfile.dev start
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import logging
+
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -8,10 +11,18 @@ from peerpath.core.site import site_identity
 from peerpath.safeguarding.models import Urgency
 from peerpath.safeguarding.querysets import crisis_contacts_for_organisation
 
+logger = logging.getLogger(__name__)
+
 
 @require_safe
 def help_now(request: HttpRequest) -> HttpResponse:
-    contacts = list(crisis_contacts_for_organisation(site_identity().organisation_id))
+    try:
+        contacts = list(crisis_contacts_for_organisation(site_identity().organisation_id))
+    except DatabaseError:
+        # This page must answer even when the database does not: the template then shows
+        # the fixed emergency and Samaritans numbers (hazard H3).
+        logger.exception("Crisis contacts unavailable; showing the fixed fallback")
+        contacts = []
     return render(
         request,
         "safeguarding/help_now.jinja",

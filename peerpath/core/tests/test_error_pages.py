@@ -45,6 +45,7 @@ def test_a_server_error_shows_our_page_and_never_a_trace():
     assert "secret-detail-that-must-not-show" not in html
     assert "Traceback" not in html
     assert "Get help now" in html
+    assert 'href="tel:999"' in html
 
 
 @pytest.mark.django_db

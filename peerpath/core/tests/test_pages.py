@@ -87,3 +87,19 @@ def test_once_the_charity_is_known_static_pages_cost_no_query(
         client.get(reverse("privacy"))
     with django_assert_num_queries(1):
         client.get(reverse("help_now"))
+
+
+def test_the_crisis_page_still_answers_when_the_database_does_not(client, charity, monkeypatch):
+    from django.db import DatabaseError
+
+    from peerpath.safeguarding import views
+
+    def broken(organisation_id):
+        raise DatabaseError("database is locked")
+
+    monkeypatch.setattr(views, "crisis_contacts_for_organisation", broken)
+    response = client.get(reverse("help_now"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="tel:999"' in html
+    assert 'href="tel:116123"' in html

@@ -55,3 +55,57 @@ def test_the_start_up_check_fails_for_deferred_transactions_or_a_short_timeout(t
     finally:
         wrapper.close()
     assert ids == {"peerpath.E001", "peerpath.E002", "peerpath.E003"}
+
+
+READ_THEN_WRITE = """
+import django, sys, time
+django.setup()
+from django.db import connection, transaction
+connection.ensure_connection()
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # start together
+failures = 0
+for _ in range(int(sys.argv[1])):
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT n FROM counter")
+            (value,) = cursor.fetchone()
+            cursor.execute("UPDATE counter SET n = %s", [value + 1])
+    except Exception:
+        failures += 1
+print(failures)
+"""
+
+
+def test_concurrent_read_then_write_transactions_never_fail_with_database_is_locked(tmp_path):
+    """Four processes with the project's own SQLite settings; deferred mode fails most of these."""
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    database = tmp_path / "peerpath.sqlite3"
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE counter (n INTEGER)")
+        db.execute("INSERT INTO counter VALUES (0)")
+    env = {
+        **__import__("os").environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "PEERPATH_VAR_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    rounds = 200
+    start_at = str(time.time() + 3)
+    workers = [
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, "-c", READ_THEN_WRITE, str(rounds), start_at],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=settings.BASE_DIR,
+        )
+        for _ in range(4)
+    ]
+    failures = [int(worker.communicate(timeout=120)[0].strip()) for worker in workers]
+    assert failures == [0, 0, 0, 0]
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT n FROM counter").fetchone()[0] == 4 * rounds
