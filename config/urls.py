@@ -2,9 +2,14 @@
 
 from django.urls import include, path
 
+from peerpath.accounts.admin_site import admin_site
+
 urlpatterns = [
     path("", include("peerpath.core.urls")),
     path("", include("peerpath.safeguarding.urls")),
+    path("", include("peerpath.accounts.urls")),
+    path("auth/", include("allauth.urls")),
+    path("admin/", admin_site.urls),
 ]
 
 handler400 = "peerpath.core.views.bad_request"

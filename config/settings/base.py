@@ -18,14 +18,21 @@ SECRET_KEY = env.optional("SECRET_KEY") or ""
 ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "peerpath.core",
+    "peerpath.audit",
     "peerpath.accounts",
+    "peerpath.buddying",
     "peerpath.safeguarding",
     "peerpath.jobs",
 ]
@@ -39,6 +46,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "peerpath.accounts.middleware.SessionPolicyMiddleware",
+    "peerpath.accounts.middleware.StaffMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "peerpath.core.middleware.PrivateCacheControlMiddleware",
@@ -133,6 +144,41 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "account_home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Sign-in, sign-up, verification and MFA: django-allauth.
+ACCOUNT_ADAPTER = "peerpath.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_RATE_LIMITS = {
+    # The sixth failed sign-in for one account within 30 minutes is refused; it lifts by itself.
+    "login_failed": "20/m/ip,5/30m/key",
+    # Password reset emails: a few per hour per address, and per IP.
+    "reset_password": "20/m/ip,3/h/key",
+    "signup": "20/m/ip",
+}
+MFA_ADAPTER = "peerpath.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.string("MFA_TOTP_ISSUER", "PeerPath")
+USERSESSIONS_TRACK_ACTIVITY = False
+
+# Sessions: how long a signed-in person stays signed in (minutes idle, hours at most).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 12 * 60 * 60
+PEERPATH_SESSION_IDLE_MINUTES = {"staff": 15, "member": 30}
+PEERPATH_SESSION_ABSOLUTE_HOURS = 12
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,7 +1,8 @@
-"""People and the organisations (charities) they belong to."""
+"""People, the organisations (charities) they belong to, their roles, profiles and consents."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -9,9 +10,11 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from peerpath.core.fields import EncryptedTextField
+from peerpath.accounts.choices import ContactMethod, Role, Stage
+from peerpath.core.fields import EncryptedJSONField, EncryptedTextField
 from peerpath.core.models import BaseModel
 
 
@@ -22,6 +25,34 @@ class Organisation(BaseModel):
     slug = models.SlugField(_("short name for addresses"), max_length=60, unique=True)
     contact_email = models.EmailField(_("public contact email"), blank=True)
     contact_phone = models.CharField(_("public contact phone"), max_length=40, blank=True)
+    safeguarding_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("safeguarding lead"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderation_starts = models.TimeField(_("moderation starts"), default=dt.time(9, 0))
+    moderation_ends = models.TimeField(_("moderation ends"), default=dt.time(21, 0))
+    supervision_interval_days = models.PositiveSmallIntegerField(
+        _("supervision at least every (days)"), default=30
+    )
+    default_caseload = models.PositiveSmallIntegerField(
+        _("active matches per peer supporter"), default=6
+    )
+    match_within_working_days = models.PositiveSmallIntegerField(
+        _("match a request within (working days)"), default=5
+    )
+    first_contact_within_hours = models.PositiveSmallIntegerField(
+        _("first contact after a match within (hours)"), default=48
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep records after last contact (months)"), default=72
+    )
+    chat_retention_months = models.PositiveSmallIntegerField(
+        _("keep group chat messages (months)"), default=12
+    )
 
     class Meta:
         ordering = ("name",)
@@ -55,7 +86,8 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     """Someone who signs in: a member, a peer supporter or staff. Logs in with an email address.
 
     ``display_name`` is what others see in groups and chat; for members it is a pseudonym by
-    default. The phone number is encrypted at rest.
+    default. The phone number is encrypted at rest. ``session_epoch`` goes up when the password
+    or two-step verification changes, which signs the person out of every other session.
     """
 
     email = models.EmailField(_("email address"), unique=True)
@@ -69,6 +101,8 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     phone = EncryptedTextField(_("mobile phone"), blank=True, default="")
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("can use the admin site"), default=False)
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -84,3 +118,174 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or f"User {self.public_id}"
+
+    def get_session_auth_hash(self) -> str:
+        return salted_hmac(
+            "peerpath.accounts.User.get_session_auth_hash",
+            f"{self.password}:{self.session_epoch}",
+            algorithm="sha256",
+        ).hexdigest()
+
+
+class Membership(BaseModel):
+    """One role a person holds in one organisation. A person may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("organisation", "role", "created_at")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("user", "organisation", "role"),
+                condition=models.Q(ended_at__isnull=True),
+                name="accounts_membership_one_active_role",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class MemberProfile(BaseModel):
+    """What a member chooses to tell her organisation. Health details need her consent first."""
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.PROTECT, related_name="member_profile"
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    baby_birth_date = models.DateField(_("baby's date of birth"), null=True, blank=True)
+    area = models.CharField(_("town or area"), max_length=100, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    experiences = EncryptedJSONField(_("experiences shared"), default=list, blank=True)
+    contact_methods = models.JSONField(_("ways to contact"), default=list, blank=True)
+    contact_notes = EncryptedTextField(_("anything about contacting her"), blank=True, default="")
+
+    class Meta:
+        ordering = ("created_at",)
+        constraints = (
+            models.CheckConstraint(
+                condition=~models.Q(stage=Stage.PREGNANT) | models.Q(baby_birth_date__isnull=True),
+                name="accounts_memberprofile_pregnant_has_no_birth_date",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"Profile of {self.membership.user}"
+
+    @property
+    def prefers(self) -> list[str]:
+        labels = dict(ContactMethod.choices)
+        return [str(labels.get(method, method)) for method in self.contact_methods]
+
+
+class SupporterProfile(BaseModel):
+    """A peer supporter's lived experience, languages, areas, availability and capacity."""
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.PROTECT, related_name="supporter_profile"
+    )
+    lived_experiences = EncryptedJSONField(_("lived experiences"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    areas = models.JSONField(_("areas"), default=list, blank=True)
+    availability = models.JSONField(_("weekly availability"), default=dict, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("active matches at most"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("created_at",)
+
+    def __str__(self) -> str:
+        return f"Supporter profile of {self.membership.user}"
+
+
+class ConsentKind(models.TextChoices):
+    PRIVACY_NOTICE = "privacy_notice", _("Privacy notice")
+    HEALTH_DATA = "health_data", _("Using information about my health and pregnancy")
+
+
+class ConsentText(BaseModel):
+    """A published version of a consent or notice. Never edited once anyone has agreed to it."""
+
+    kind = models.CharField(max_length=20, choices=ConsentKind.choices)
+    version = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("kind", "-version")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("kind", "version"), name="accounts_consenttext_version"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+
+class ConsentDecision(models.TextChoices):
+    GIVEN = "given", _("Given")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ConsentMethod(models.TextChoices):
+    ONLINE = "online", _("Online, by the person herself")
+    PHONE = "phone", _("By phone, recorded by staff")
+    IN_PERSON = "in_person", _("In person, recorded by staff")
+
+
+class ConsentRecord(BaseModel):
+    """Who agreed to (or withdrew from) which version of which text, when and how."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="consents")
+    text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="records")
+    decision = models.CharField(max_length=10, choices=ConsentDecision.choices)
+    method = models.CharField(max_length=10, choices=ConsentMethod.choices)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.text} {self.decision} by {self.user}"
+
+
+class Invitation(BaseModel):
+    """An org admin's invitation to a staff role, accepted through a link sent by email."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = (
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.MEMBER), name="accounts_invitation_staff_only"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.get_role_display()}"

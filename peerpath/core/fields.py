@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import models
@@ -42,3 +43,32 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 
 def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:
     return [f for f in model._meta.get_fields() if isinstance(f, EncryptedTextField)]
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON value (list or dict) stored encrypted, e.g. the experiences someone shares."""
+
+    description = "JSON encrypted at rest"
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        if text is None or text == "":
+            return None if text is None else self._empty()
+        return json.loads(text)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return json.loads(value) if value else self._empty()
+        return value
+
+    def get_prep_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        return crypto.encrypt(json.dumps(value, sort_keys=True))
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return json.dumps(self.value_from_object(obj))
+
+    def _empty(self) -> Any:
+        default = self.get_default()
+        return default if default is not None else None

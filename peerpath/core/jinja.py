@@ -13,6 +13,8 @@ from django.utils import translation
 from django.utils.formats import date_format
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
+from peerpath.core.form_fields import error_list, field_params
+
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
@@ -49,6 +51,8 @@ def environment(**options: Any) -> Environment:
             "url": url,
             "get_current_language": translation.get_language,
             "asset_version": settings.NHSUK_FRONTEND_VERSION,
+            "field_params": field_params,
+            "error_list": error_list,
         }
     )
     env.filters["date"] = date_format

@@ -1,0 +1,172 @@
+"""Who may see and do what. The only place role rules live.
+
+Views, the admin, later the API and websocket consumers, all ask these functions. Fetching
+functions answer 404 (``Http404``) to anyone who may not know the object exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from peerpath.accounts.choices import STAFF_ROLES, Role
+from peerpath.accounts.models import Membership, Organisation, User
+from peerpath.audit.models import Action
+from peerpath.audit.services import audit_record
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    AnyUser = User | AnonymousUser
+
+_ROLES_CACHE = "_peerpath_roles"
+
+
+def roles_by_organisation(user: AnyUser) -> dict[int, frozenset[str]]:
+    """{organisation id: roles} for the person's active memberships; cached on the user object."""
+    if not user.is_authenticated:
+        return {}
+    cached: dict[int, frozenset[str]] | None = getattr(user, _ROLES_CACHE, None)
+    if cached is None:
+        collected: dict[int, set[str]] = {}
+        for organisation_id, role in Membership.objects.filter(
+            user=user, ended_at__isnull=True
+        ).values_list("organisation_id", "role"):
+            collected.setdefault(organisation_id, set()).add(role)
+        cached = {key: frozenset(value) for key, value in collected.items()}
+        setattr(user, _ROLES_CACHE, cached)
+    return cached
+
+
+def forget_roles(user: AnyUser) -> None:
+    if hasattr(user, _ROLES_CACHE):
+        delattr(user, _ROLES_CACHE)
+
+
+def roles_in(user: AnyUser, organisation: Organisation | int) -> frozenset[str]:
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    return roles_by_organisation(user).get(organisation_id, frozenset())
+
+
+def is_staff_person(user: AnyUser) -> bool:
+    """Holds a staff role (anything but member) anywhere: must use two-step verification."""
+    return any(roles & STAFF_ROLES for roles in roles_by_organisation(user).values())
+
+
+def has_mfa(user: AnyUser) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    if not user.is_authenticated:
+        return False
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def _has_role(user: AnyUser, organisation: Organisation | int, *roles: str) -> bool:
+    return bool(roles_in(user, organisation) & set(roles))
+
+
+# Capabilities ---------------------------------------------------------------------------------
+
+
+def can_see_staff_pages(user: AnyUser, organisation: Organisation) -> bool:
+    return bool(roles_in(user, organisation) & STAFF_ROLES)
+
+
+def can_manage_members(user: AnyUser, organisation: Organisation) -> bool:
+    """Create member accounts on someone's behalf, list and view members."""
+    return _has_role(user, organisation, Role.COORDINATOR, Role.ORG_ADMIN)
+
+
+def can_invite_staff(user: AnyUser, organisation: Organisation) -> bool:
+    return _has_role(user, organisation, Role.ORG_ADMIN)
+
+
+def can_view_audit(user: AnyUser, organisation: Organisation) -> bool:
+    return _has_role(user, organisation, Role.ORG_ADMIN)
+
+
+def can_use_admin_site(user: AnyUser) -> bool:
+    """Django's admin: organisation admins with two-step verification set up, nobody else."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and any(Role.ORG_ADMIN in roles for roles in roles_by_organisation(user).values())
+        and has_mfa(user)
+    )
+
+
+def admin_organisation_ids(user: AnyUser) -> list[int]:
+    return [
+        organisation_id
+        for organisation_id, roles in roles_by_organisation(user).items()
+        if Role.ORG_ADMIN in roles
+    ]
+
+
+def can_view_member(user: AnyUser, member: Membership) -> bool:
+    """The member herself; coordinators and admins of her organisation; her matched supporter."""
+    if not user.is_authenticated or member.role != Role.MEMBER:
+        return False
+    if member.user_id == user.pk:
+        return True
+    if can_manage_members(user, member.organisation_id):  # type: ignore[arg-type]
+        return True
+    if _has_role(user, member.organisation_id, Role.PEER_SUPPORTER):
+        from peerpath.buddying.querysets import active_match_exists
+
+        return active_match_exists(member=member, supporter_user=user)
+    return False
+
+
+# Fetching -------------------------------------------------------------------------------------
+
+
+def staff_organisations(user: AnyUser) -> QuerySet[Organisation]:
+    ids = [oid for oid, roles in roles_by_organisation(user).items() if roles & STAFF_ROLES]
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def get_staff_organisation(user: AnyUser, slug: str) -> Organisation:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not can_see_staff_pages(user, organisation):
+        raise Http404
+    return organisation
+
+
+def get_member_for_user(user: AnyUser, public_id: str) -> Membership:
+    """A member's membership and profile, logged as a read of a sensitive record."""
+    member = get_object_or_404(
+        Membership.objects.select_related("user", "organisation", "member_profile"),
+        public_id=public_id,
+        role=Role.MEMBER,
+    )
+    if not can_view_member(user, member):
+        raise Http404
+    audit_record(
+        actor=user if isinstance(user, User) else None,
+        action=Action.READ,
+        obj=member,
+        organisation=member.organisation,
+    )
+    return member
+
+
+def own_member_memberships(user: AnyUser) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(
+        user=user, role=Role.MEMBER, ended_at__isnull=True
+    ).select_related("organisation")
+
+
+def members_of(user: AnyUser, organisation: Organisation) -> QuerySet[Membership]:
+    if not can_manage_members(user, organisation):
+        raise Http404
+    return (
+        Membership.objects.filter(organisation=organisation, role=Role.MEMBER)
+        .select_related("user", "member_profile")
+        .order_by("-created_at")
+    )

@@ -1,0 +1,53 @@
+"""How django-allauth fits PeerPath: where people land, who joins what, MFA secrets encrypted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+
+from peerpath.accounts.access import has_mfa, is_staff_person
+from peerpath.accounts.models import Organisation, User
+from peerpath.accounts.pseudonyms import pseudonym
+from peerpath.core import crypto
+from peerpath.core.site import site_identity
+
+
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+    def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
+        from peerpath.accounts.services import member_register
+
+        if not user.display_name:
+            user.display_name = pseudonym()
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            organisation_id = site_identity().organisation_id
+            organisation = Organisation.objects.filter(pk=organisation_id).first()
+            with transaction.atomic():
+                member_register(user=user, organisation=organisation)
+        return user
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        user = request.user
+        if is_staff_person(user):
+            if not has_mfa(user):
+                return reverse("mfa_activate_totp")
+            return reverse("staff_home")
+        return str(super().get_login_redirect_url(request))
+
+
+class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
+    """TOTP secrets and recovery seeds are stored encrypted with the field-encryption keys."""
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt(encrypted_text)
+
+    def get_totp_issuer(self) -> str:
+        return site_identity().name

@@ -1,0 +1,79 @@
+"""Session time limits by role, and two-step verification before any staff page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from peerpath.accounts.access import has_mfa, is_staff_person
+from peerpath.core import clock
+
+_STARTED = "pp_started"
+_SEEN = "pp_seen"
+_SEEN_WRITE_EVERY = 30  # seconds: avoid writing the session on every request
+
+
+class SessionPolicyMiddleware:
+    """Staff: 15 minutes idle, 12 hours at most. Members: 30 minutes idle, 12 hours at most."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            now = clock.now().timestamp()
+            session = request.session
+            started = float(session.get(_STARTED, now))
+            seen = float(session.get(_SEEN, now))
+            kind = "staff" if is_staff_person(user) else "member"
+            idle_limit = settings.PEERPATH_SESSION_IDLE_MINUTES[kind] * 60
+            absolute_limit = settings.PEERPATH_SESSION_ABSOLUTE_HOURS * 3600
+            if now - seen > idle_limit or now - started > absolute_limit:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were signed out to keep your account safe. Please sign in again."),
+                )
+                query = urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(f"{reverse('account_login')}?{query}")
+            if _STARTED not in session:
+                session[_STARTED] = now
+            if now - seen >= _SEEN_WRITE_EVERY or _SEEN not in session:
+                session[_SEEN] = now
+        return self.get_response(request)
+
+
+STAFF_ONLY_PREFIXES = ("/staff/", "/admin/", "/account/")
+
+
+class StaffMFAMiddleware:
+    """A staff person without two-step verification is sent to set it up first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and request.path.startswith(STAFF_ONLY_PREFIXES)
+            and is_staff_person(user)
+            and not has_mfa(user)
+        ):
+            messages.info(
+                request,
+                _(
+                    "Because your role lets you see other people's information, set up two-step "
+                    "verification before you continue."
+                ),
+            )
+            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

@@ -1,0 +1,76 @@
+"""Writing audit events. Services call these for every sensitive write and read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+from peerpath.audit.models import Action, AuditEvent
+from peerpath.core import clock
+
+if TYPE_CHECKING:
+    from peerpath.accounts.models import Organisation, User
+
+
+def _label(actor: User | None) -> str:
+    if actor is None:
+        return "system"
+    return f"user {actor.public_id}"
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: Action,
+    obj: models.Model | None = None,
+    organisation: Organisation | None = None,
+    fields: Iterable[str] = (),
+    detail: str = "",
+) -> AuditEvent:
+    """Append one event. ``fields`` are names only: values never enter the audit log."""
+    return AuditEvent.objects.create(
+        at=clock.now(),
+        organisation=organisation,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=_label(actor),
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(getattr(obj, "public_id", "") or getattr(obj, "pk", "")) if obj else "",
+        fields=sorted(fields),
+        detail=detail[:200],
+    )
+
+
+def audit_record_many(
+    *,
+    actor: User | None,
+    action: Action,
+    objects: Iterable[models.Model],
+    organisation: Organisation | None = None,
+    fields: Iterable[str] = (),
+) -> int:
+    """One event per object, written in one statement: for bulk changes."""
+    now = clock.now()
+    names = sorted(fields)
+    events = [
+        AuditEvent(
+            at=now,
+            organisation=organisation,
+            actor=actor if actor is not None and actor.pk else None,
+            actor_label=_label(actor),
+            action=action,
+            object_type=obj._meta.label,
+            object_id=str(getattr(obj, "public_id", "") or obj.pk),
+            fields=names,
+        )
+        for obj in objects
+    ]
+    AuditEvent.objects.bulk_create(events)
+    return len(events)
+
+
+def changed_fields(before: dict[str, object], after: models.Model) -> list[str]:
+    """Names of the fields whose values differ between a snapshot and the saved object."""
+    return [name for name, value in before.items() if getattr(after, name) != value]
