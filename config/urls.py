@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("peerpath.core.urls")),
     path("", include("peerpath.safeguarding.urls")),
     path("", include("peerpath.accounts.urls")),
+    path("", include("peerpath.audit.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -170,3 +170,12 @@ def members_of(user: AnyUser, organisation: Organisation) -> QuerySet[Membership
         .select_related("user", "member_profile")
         .order_by("-created_at")
     )
+
+
+def email_in_use(email: str) -> bool:
+    """Whether an account already uses this address (for staff forms, never shown publicly)."""
+    return User.objects.filter(email=email.lower()).exists()
+
+
+def account_for_email(email: str) -> User | None:
+    return User.objects.filter(email=email.lower()).first()

@@ -31,6 +31,17 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
                 member_register(user=user, organisation=organisation)
         return user
 
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        """Demo accounts never sign in outside development, even if their rows were copied."""
+        from django.conf import settings
+
+        from peerpath.core.demo import is_demo_email
+
+        email = str(credentials.get("email") or credentials.get("username") or "")
+        if not settings.PEERPATH_DEMO_DATA_ALLOWED and is_demo_email(email):
+            return None
+        return super().authenticate(request, **credentials)
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         user = request.user
         if is_staff_person(user):

@@ -100,3 +100,12 @@ def error_list(form: forms.BaseForm) -> list[dict[str, str]]:
             anchor = bound.auto_id or bound.html_name
             items.append({"text": _text(error), "href": f"#{anchor}"})
     return items
+
+
+class NativeDateInput(forms.DateInput):
+    """The phone's own date picker; the value travels as YYYY-MM-DD whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -11,7 +11,14 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
-from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    select_autoescape,
+)
 
 from peerpath.core.form_fields import error_list, field_params
 
@@ -40,7 +47,9 @@ def environment(**options: Any) -> Environment:
     )
     # The NHS.UK macros read optional nested parameters, which needs ChainableUndefined.
     options["undefined"] = ChainableUndefined
-    options.setdefault("extensions", []).append("jinja2.ext.i18n")
+    # Escape everything except plain-text email bodies (*.txt).
+    options["autoescape"] = select_autoescape(disabled_extensions=("txt",), default=True)
+    options.setdefault("extensions", []).extend(["jinja2.ext.i18n", "jinja2.ext.do"])
     env = Environment(**options)  # noqa: S701  (Django's backend sets autoescape=True)
     env.install_gettext_callables(  # type: ignore[attr-defined]
         translation.gettext, translation.ngettext, newstyle=True

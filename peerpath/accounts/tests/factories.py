@@ -23,3 +23,28 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     display_name = factory.Sequence(lambda n: f"Person {n}")
     password = factory.django.Password("correct horse battery staple")
+
+
+# The documented demo secret (development and tests only): any authenticator app accepts it.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def give_mfa(user: User, secret: str = DEMO_TOTP_SECRET) -> User:
+    """Set up two-step verification (TOTP) for a user, as if she had scanned the QR code."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return user
+
+
+def totp_code(secret: str = DEMO_TOTP_SECRET) -> str:
+    """The code an authenticator app would show right now for this secret."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))

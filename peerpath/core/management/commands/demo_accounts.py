@@ -14,13 +14,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         demo.demo_allowed()
         lines = ["", f"  PeerPath is starting at {options['url']}", ""]
-        if demo.DEMO_ACCOUNTS:
-            lines.append("  Demo accounts (development only):")
-            lines.extend(
-                f"    {account.role:<16} {account.email:<36} {account.password}"
-                for account in demo.DEMO_ACCOUNTS
-            )
-        else:
-            lines.append("  Demo accounts: none yet. The public pages need no sign-in.")
+        lines.append(f"  Demo accounts (development only), password {demo.DEMO_PASSWORD!r}:")
+        lines.extend(
+            f"    {account.role:<29} {account.email}{'  *' if account.two_step else ''}"
+            for account in demo.DEMO_ACCOUNTS
+        )
+        lines += [
+            "",
+            "  * Staff use two-step verification. Add this key to an authenticator app:",
+            f"    {demo.DEMO_TOTP_SECRET}   (or run `.venv/bin/python manage.py demo_totp`",
+            "    for the current 6-digit code).",
+        ]
         lines += ["", "  Press Ctrl-C to stop the web server and the worker.", ""]
         self.stdout.write("\n".join(lines))

@@ -1,0 +1,259 @@
+"""Every URL in the project, visited as every persona.
+
+Each named URL needs an entry in ACCESS below. Adding a URL without deciding who may open it
+fails ``test_every_url_has_an_access_rule``; removing an entry fails it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import PERSONAS, membership_of
+from peerpath.accounts.choices import Role
+
+STAFF = frozenset(
+    {"supporter_matched", "supporter_unmatched", "moderator", "coordinator", "org_admin", "outsider"}
+)
+EVERYONE_SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who gets what. ``allowed`` get ``ok``; other signed-in people get 404/403."""
+
+    kind: str  # "public", "login_stage", "signed_in", "restricted", "admin"
+    allowed: frozenset[str] = frozenset()
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda ctx: {})
+    ok: tuple[int, ...] = (200,)
+
+
+def public(ok: tuple[int, ...] = (200, 302), **kw: Any) -> Rule:
+    return Rule("public", ok=ok, **kw)
+
+
+def login_stage(**kw: Any) -> Rule:
+    """A step inside signing in: without a sign-in in progress it sends you back to the start."""
+    return Rule("login_stage", ok=(200, 302), **kw)
+
+
+def signed_in(ok: tuple[int, ...] = (200, 302), **kw: Any) -> Rule:
+    return Rule("signed_in", allowed=EVERYONE_SIGNED_IN, ok=ok, **kw)
+
+
+def restricted(*allowed: str, **kw: Any) -> Rule:
+    return Rule("restricted", allowed=frozenset(allowed), **kw)
+
+
+# An allowed admin may still get 403 where the admin itself forbids an action (adding an
+# organisation, deleting an audit event); what matters is that nobody else gets in.
+ADMIN = Rule("admin", allowed=frozenset({"org_admin", "outsider"}), ok=(200, 302, 403))
+
+ACCESS: dict[str, Rule] = {
+    # Public pages.
+    "home": public(ok=(200,)),
+    "privacy": public(ok=(200,)),
+    "accessibility": public(ok=(200,)),
+    "cookies": public(ok=(200,)),
+    "help_now": public(ok=(200,)),
+    "healthz": public(ok=(200,)),
+    "your_information": public(ok=(200,)),
+    "invitation_accept": public(ok=(404,), kwargs=lambda ctx: {"token": "not-a-real-token"}),
+    # Her own account: anyone signed in, about themselves only.
+    "account_home": signed_in(ok=(200,)),
+    "account_profile": signed_in(ok=(200,)),
+    "account_consent": signed_in(ok=(200,)),
+    "account_data": signed_in(ok=(200,)),
+    "account_data_json": signed_in(ok=(200,)),
+    "account_data_page": signed_in(ok=(200,)),
+    "account_delete": signed_in(ok=(200,)),
+    # Staff pages.
+    "staff_home": restricted(*STAFF),
+    "staff_member_detail": restricted(
+        "member",
+        "supporter_matched",
+        "coordinator",
+        "org_admin",
+        kwargs=lambda ctx: {"public_id": membership_of(ctx["member"], Role.MEMBER).public_id},
+    ),
+    "staff_members": restricted(
+        "coordinator", "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
+    ),
+    "staff_member_create": restricted(
+        "coordinator", "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
+    ),
+    "staff_invitations": restricted("org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}),
+    "audit_search": restricted("org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}),
+    # Signing in (django-allauth).
+    "account_login": public(),
+    "account_logout": public(),
+    "account_inactive": public(),
+    "account_signup": public(),
+    "account_email_verification_sent": public(),
+    "account_reset_password": public(),
+    "account_reset_password_done": public(),
+    "account_reset_password_from_key_done": public(),
+    "account_confirm_login_code": login_stage(),
+    "account_confirm_email": public(kwargs=lambda ctx: {"key": "not-a-real-key"}),
+    "account_reset_password_from_key": public(
+        kwargs=lambda ctx: {"uidb36": "zz", "key": "not-a-real-key"}
+    ),
+    "mfa_authenticate": login_stage(),
+    "account_reauthenticate": signed_in(),
+    "account_email": signed_in(),
+    "account_change_password": signed_in(),
+    "account_set_password": signed_in(),
+    "mfa_index": signed_in(),
+    "mfa_reauthenticate": signed_in(),
+    "mfa_activate_totp": signed_in(),
+    # Only someone with an authenticator has these; allauth answers 404 to everyone else.
+    "mfa_deactivate_totp": restricted(*STAFF, ok=(200, 302)),
+    "mfa_view_recovery_codes": restricted(*STAFF, ok=(200, 302)),
+    "mfa_generate_recovery_codes": signed_in(),
+    "mfa_download_recovery_codes": restricted(*STAFF, ok=(200, 302)),
+    "usersessions_list": signed_in(),
+    # The admin has no sign-in or sign-out of its own: both lead to the project's pages.
+    "admin:logout": public(ok=(302,)),
+    # Without its query parameters the autocomplete answers 403 even to an org admin.
+    # Organisations have no public page of their own, so "view on site" finds nothing.
+    "admin:view_on_site": Rule("admin", allowed=frozenset({"org_admin", "outsider"}), ok=(404,)),
+    "admin:autocomplete": Rule("admin", allowed=frozenset({"org_admin", "outsider"}), ok=(403,)),
+}
+
+# Django's admin: every admin URL follows one rule (org admins with two-step verification).
+ADMIN_PREFIX = "admin:"
+# Patterns without a name that are allowed to exist: Django admin's catch-all and its
+# redirects from old-style object addresses, all behind the same admin permission.
+UNNAMED_ALLOWED_PREFIX = "admin/"
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str | None = None) -> Iterator[tuple[str | None, str, URLPattern]]:
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern, prefix + str(pattern.pattern), ns)
+        else:
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name, prefix + str(pattern.pattern), pattern
+
+
+def all_urls() -> list[tuple[str | None, str, URLPattern]]:
+    return list(_walk(get_resolver()))
+
+
+def rule_for(name: str) -> Rule | None:
+    if name in ACCESS:
+        return ACCESS[name]
+    if name.startswith(ADMIN_PREFIX):
+        return ADMIN
+    return None
+
+
+def test_every_url_has_an_access_rule():
+    missing = [
+        f"{name or '(unnamed)'} -> /{pattern}"
+        for name, pattern, _ in all_urls()
+        if (name is None and not pattern.startswith(UNNAMED_ALLOWED_PREFIX)) or (name and rule_for(name) is None)
+    ]
+    assert missing == [], "Add these URLs to ACCESS in tests/test_access_matrix.py"
+    names = {name for name, _, _ in all_urls() if name}
+    stale = sorted(set(ACCESS) - names)  # entries for URLs that were removed
+    assert stale == [], f"ACCESS lists URLs that no longer exist: {stale}"
+
+
+def _admin_kwargs(name: str, pattern: URLPattern, ctx: dict[str, Any]) -> dict[str, Any] | None:
+    """Arguments for an admin URL: an object of the admin's own organisation."""
+    converters = set(pattern.pattern.regex.groupindex)
+    if not converters:
+        return {}
+    if converters == {"app_label"}:
+        return {"app_label": "accounts"}
+    if converters == {"content_type_id", "object_id"}:
+        from django.contrib.contenttypes.models import ContentType
+
+        organisation = ctx["organisation"]
+        return {
+            "content_type_id": str(ContentType.objects.get_for_model(organisation).pk),
+            "object_id": str(organisation.pk),
+        }
+    if "object_id" in converters and name.endswith(("_change", "_history", "_delete")):
+        from django.apps import apps
+
+        app_label, rest = name[len(ADMIN_PREFIX):].split("_", 1)
+        model_name = rest.rsplit("_", 1)[0]
+        model = apps.get_model(app_label, model_name)
+        own = ctx["own_objects"].get(model._meta.label)
+        if own is None:
+            return None
+        return {"object_id": str(own.pk)}
+    return None
+
+
+def _is_login_redirect(response: Any) -> bool:
+    location = response.get("Location", "")
+    return response.status_code == 302 and (
+        location.startswith(reverse("account_login")) or location.startswith(reverse("admin:login"))
+    )
+
+
+NAMED = sorted({name for name, _, _ in all_urls() if name})
+
+
+@pytest.mark.parametrize("name", NAMED)
+def test_each_persona_gets_exactly_the_access_its_role_allows(name, personas, organisation):
+    from peerpath.safeguarding.tests.factories import CrisisContactFactory
+
+    pattern = next(p for n, _, p in all_urls() if n == name)
+    rule = rule_for(name)
+    assert rule is not None
+    ctx: dict[str, Any] = {**personas, "organisation": organisation}
+    from peerpath.accounts.models import ConsentText
+    from peerpath.audit.models import Action
+    from peerpath.audit.services import audit_record
+
+    ctx["own_objects"] = {
+        "accounts.Organisation": organisation,
+        "accounts.Membership": membership_of(personas["org_admin"], Role.ORG_ADMIN),
+        "accounts.ConsentText": ConsentText.objects.order_by("pk").first(),
+        "safeguarding.CrisisContact": CrisisContactFactory(organisation=organisation),
+        "audit.AuditEvent": audit_record(
+            actor=personas["org_admin"], action=Action.UPDATE, obj=organisation,
+            organisation=organisation,
+        ),
+    }
+    if rule.kind == "admin":
+        kwargs = _admin_kwargs(name, pattern, ctx)
+        assert kwargs is not None, f"Teach _admin_kwargs how to build arguments for {name}"
+    else:
+        kwargs = rule.kwargs(ctx)
+    url = reverse(name, kwargs=kwargs or None)
+    outcomes = {}
+    for persona in PERSONAS:
+        client = Client()
+        if personas[persona] is not None:
+            client.force_login(personas[persona])
+        response = client.get(url)
+        outcomes[persona] = response.status_code
+        assert response.status_code < 500, f"{persona} got {response.status_code} at {url}"
+        if rule.kind == "login_stage":
+            assert response.status_code in rule.ok, f"{persona}: {response.status_code} at {url}"
+        elif rule.kind == "public":
+            assert response.status_code in rule.ok, f"{persona}: {response.status_code} at {url}"
+            assert not _is_login_redirect(response), f"{persona} sent to sign in at {url}"
+        elif persona == "anonymous":
+            assert _is_login_redirect(response), f"anonymous: {response.status_code} at {url}"
+        elif persona in rule.allowed:
+            assert response.status_code in rule.ok, f"{persona}: {response.status_code} at {url}"
+            assert not _is_login_redirect(response)
+        elif rule.kind == "admin":
+            # Signed in without permission: sent to the admin's sign-in, which answers 404.
+            assert _is_login_redirect(response) or response.status_code == 404, outcomes
+        else:
+            assert response.status_code in (403, 404), f"{persona}: {response.status_code} at {url}"
