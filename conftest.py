@@ -62,8 +62,19 @@ def membership_of(user: User, role: Role) -> Membership:
     return Membership.objects.get(user=user, role=role, ended_at__isnull=True)
 
 
+def ensure_consent_texts() -> None:
+    """Transactional tests flush every table, including the texts a data migration published."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("peerpath.accounts.migrations.0002_publish_first_consent_texts")
+    migration.publish(apps, None)
+
+
 @pytest.fixture
 def organisation(db: None) -> Organisation:
+    ensure_consent_texts()
     return OrganisationFactory(name="Harbour Parents Peer Support", slug="harbour-parents")
 
 

@@ -18,7 +18,14 @@ from conftest import PERSONAS, membership_of
 from peerpath.accounts.choices import Role
 
 STAFF = frozenset(
-    {"supporter_matched", "supporter_unmatched", "moderator", "coordinator", "org_admin", "outsider"}
+    {
+        "supporter_matched",
+        "supporter_unmatched",
+        "moderator",
+        "coordinator",
+        "org_admin",
+        "outsider",
+    }
 )
 EVERYONE_SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
 
@@ -87,7 +94,9 @@ ACCESS: dict[str, Rule] = {
     "staff_member_create": restricted(
         "coordinator", "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
     ),
-    "staff_invitations": restricted("org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}),
+    "staff_invitations": restricted(
+        "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
+    ),
     "audit_search": restricted("org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}),
     # Signing in (django-allauth).
     "account_login": public(),
@@ -132,7 +141,9 @@ ADMIN_PREFIX = "admin:"
 UNNAMED_ALLOWED_PREFIX = "admin/"
 
 
-def _walk(resolver: URLResolver, prefix: str = "", namespace: str | None = None) -> Iterator[tuple[str | None, str, URLPattern]]:
+def _walk(
+    resolver: URLResolver, prefix: str = "", namespace: str | None = None
+) -> Iterator[tuple[str | None, str, URLPattern]]:
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             ns = namespace
@@ -160,7 +171,8 @@ def test_every_url_has_an_access_rule():
     missing = [
         f"{name or '(unnamed)'} -> /{pattern}"
         for name, pattern, _ in all_urls()
-        if (name is None and not pattern.startswith(UNNAMED_ALLOWED_PREFIX)) or (name and rule_for(name) is None)
+        if (name is None and not pattern.startswith(UNNAMED_ALLOWED_PREFIX))
+        or (name and rule_for(name) is None)
     ]
     assert missing == [], "Add these URLs to ACCESS in tests/test_access_matrix.py"
     names = {name for name, _, _ in all_urls() if name}
@@ -186,7 +198,7 @@ def _admin_kwargs(name: str, pattern: URLPattern, ctx: dict[str, Any]) -> dict[s
     if "object_id" in converters and name.endswith(("_change", "_history", "_delete")):
         from django.apps import apps
 
-        app_label, rest = name[len(ADMIN_PREFIX):].split("_", 1)
+        app_label, rest = name[len(ADMIN_PREFIX) :].split("_", 1)
         model_name = rest.rsplit("_", 1)[0]
         model = apps.get_model(app_label, model_name)
         own = ctx["own_objects"].get(model._meta.label)
@@ -199,7 +211,7 @@ def _admin_kwargs(name: str, pattern: URLPattern, ctx: dict[str, Any]) -> dict[s
 def _is_login_redirect(response: Any) -> bool:
     location = response.get("Location", "")
     return response.status_code == 302 and (
-        location.startswith(reverse("account_login")) or location.startswith(reverse("admin:login"))
+        location.startswith((reverse("account_login"), reverse("admin:login")))
     )
 
 
@@ -224,7 +236,9 @@ def test_each_persona_gets_exactly_the_access_its_role_allows(name, personas, or
         "accounts.ConsentText": ConsentText.objects.order_by("pk").first(),
         "safeguarding.CrisisContact": CrisisContactFactory(organisation=organisation),
         "audit.AuditEvent": audit_record(
-            actor=personas["org_admin"], action=Action.UPDATE, obj=organisation,
+            actor=personas["org_admin"],
+            action=Action.UPDATE,
+            obj=organisation,
             organisation=organisation,
         ),
     }

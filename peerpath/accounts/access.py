@@ -61,7 +61,7 @@ def has_mfa(user: AnyUser) -> bool:
 
     if not user.is_authenticated:
         return False
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 def _has_role(user: AnyUser, organisation: Organisation | int, *roles: str) -> bool:

@@ -26,7 +26,11 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             organisation_id = site_identity().organisation_id
-            organisation = Organisation.objects.filter(pk=organisation_id).first()
+            organisation = (
+                Organisation.objects.filter(pk=organisation_id).first()
+                if organisation_id is not None
+                else None
+            )
             with transaction.atomic():
                 member_register(user=user, organisation=organisation)
         return user
@@ -46,6 +50,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         user = request.user
         if is_staff_person(user):
             if not has_mfa(user):
+                _count_fresh_password_as_confirmation(request)
                 return reverse("mfa_activate_totp")
             return reverse("staff_home")
         return str(super().get_login_redirect_url(request))
@@ -62,3 +67,26 @@ class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
 
     def get_totp_issuer(self) -> str:
         return site_identity().name
+
+
+FRESH_SECONDS = 60
+
+
+def _count_fresh_password_as_confirmation(request: HttpRequest) -> None:
+    """Staff who have just typed their password are not asked for it again to set up MFA.
+
+    allauth asks for the password again before two-step verification can be turned on, even
+    seconds after signing in. When the last sign-in was with a password in the past minute,
+    that sign-in is recorded as the confirmation allauth wants.
+    """
+    import time
+
+    from allauth.account.internal.flows.login import (
+        get_authentication_records,
+        record_authentication,
+    )
+
+    records = get_authentication_records(request, request.user)
+    last = records[-1] if records else {}
+    if last.get("method") == "password" and time.time() - float(last["at"]) < FRESH_SECONDS:
+        record_authentication(request, request.user, "password", reauthenticated=True)

@@ -36,11 +36,12 @@ class PeerPathAdminSite(admin.AdminSite):
         query = urlencode({"next": request.GET.get("next") or reverse("admin:index")})
         return HttpResponseRedirect(f"{reverse('account_login')}?{query}")
 
-
-    def logout(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    def logout(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:  # type: ignore[override]
         return HttpResponseRedirect(reverse("account_logout"))
 
-    def password_change(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    def password_change(  # type: ignore[override]
+        self, request: HttpRequest, extra_context: Any = None
+    ) -> HttpResponse:
         return HttpResponseRedirect(reverse("account_change_password"))
 
 

@@ -27,7 +27,9 @@ LATEST_DUE_DATE_DAYS = 42 * 7
 class AccountDetailsForm(forms.Form):
     display_name = forms.CharField(
         label=_("The name other people see"),
-        help_text=_("This can be a nickname. It is shown in groups and chat instead of your real name."),
+        help_text=_(
+            "This can be a nickname. It is shown in groups and chat instead of your real name."
+        ),
         max_length=60,
     )
     phone = forms.CharField(
@@ -90,7 +92,7 @@ class MemberHealthForm(forms.Form):
     )
     due_date = forms.DateField(
         label=_("Your due date"),
-        help_text=_("If you are pregnant. For example, 27 3 2027."),
+        help_text=_("If you are pregnant. Your best guess is fine."),
         required=False,
         widget=NativeDateInput(),
     )
@@ -126,10 +128,13 @@ class MemberHealthForm(forms.Form):
         elif stage == Stage.BABY_BORN:
             if not born:
                 self.add_error(
-                    "baby_birth_date", _("Enter your baby's date of birth, or choose another answer.")
+                    "baby_birth_date",
+                    _("Enter your baby's date of birth, or choose another answer."),
                 )
             elif born > today:
-                self.add_error("baby_birth_date", _("Your baby's date of birth must be in the past."))
+                self.add_error(
+                    "baby_birth_date", _("Your baby's date of birth must be in the past.")
+                )
             data["due_date"] = None
         else:
             data["due_date"] = None

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from peerpath.accounts import access, emails
-from peerpath.accounts.choices import Role
 from peerpath.accounts.forms import (
     AccountDetailsForm,
     ConsentForm,
@@ -94,7 +93,9 @@ def account_profile(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     details = AccountDetailsForm(data, initial=initial_details, prefix="details")
     preferences = (
-        MemberPreferencesForm(data, initial=initial_preferences, prefix="prefs") if profile else None
+        MemberPreferencesForm(data, initial=initial_preferences, prefix="prefs")
+        if profile
+        else None
     )
     health = (
         MemberHealthForm(data, initial=initial_health, prefix="health")
@@ -135,12 +136,17 @@ def account_consent(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             if form.cleaned_data["decision"] == "give":
                 consent_give(actor=user, user=user, kind=ConsentKind.HEALTH_DATA)
-                messages.success(request, _("Thank you. You can now tell us about your pregnancy or baby."))
+                messages.success(
+                    request, _("Thank you. You can now tell us about your pregnancy or baby.")
+                )
                 return redirect("account_profile")
             consent_withdraw(actor=user, user=user, kind=ConsentKind.HEALTH_DATA)
             messages.success(
                 request,
-                _("You have withdrawn your consent. We have deleted the pregnancy and health details in your profile."),
+                _(
+                    "You have withdrawn your consent. We have deleted the pregnancy and health "
+                    "details in your profile."
+                ),
             )
             return redirect("account_home")
     return render(
@@ -312,7 +318,7 @@ def staff_invitations(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:  # noqa: PLR0911
     invitation = invitation_for_token(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.jinja", status=404)
@@ -325,7 +331,9 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "accounts/invitation_accept.jinja", context, status=403)
         if request.method == "POST":
             invitation_accept(invitation=invitation, user=_user(request))
-            messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation.name})
+            messages.success(
+                request, _("Welcome to %(name)s.") % {"name": invitation.organisation.name}
+            )
             return redirect("staff_home")
         return render(request, "accounts/invitation_accept.jinja", context)
     if existing is not None:

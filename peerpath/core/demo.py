@@ -32,7 +32,7 @@ DEMO_ORGANISATION_SLUG = "harbour-parents"
 DEMO_EMAIL_DOMAIN = "demo.peerpath.example"
 DEMO_PASSWORD = "harbour-demo-2026"  # noqa: S105 - development demo only, refused in production
 # The documented demo secret for two-step verification (development only).
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 - published demo key, development only
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,9 @@ def seed_demo() -> Organisation:
     )
     crisis_contacts_seed_defaults(organisation=organisation, actor=None)
     riverside = organisation_create(
-        actor=None, name="Riverside Mums Network", slug="riverside-mums",
+        actor=None,
+        name="Riverside Mums Network",
+        slug="riverside-mums",
         contact_email="hello@riverside-mums.example",
     )
     crisis_contacts_seed_defaults(organisation=riverside, actor=None)
@@ -121,7 +123,8 @@ def seed_demo() -> Organisation:
     clover = _person("Clover", f"clover@{d}", organisation, Role.COORDINATOR, two_step=True)
     _person("Birch", f"birch@{d}", organisation, Role.ORG_ADMIN, two_step=True)
     _person("River", f"river@{d}", riverside, Role.COORDINATOR, Role.ORG_ADMIN, two_step=True)
-    assert set(accounts) == {u.email for u in User.objects.filter(email__endswith=d)}
+    if set(accounts) != {u.email for u in User.objects.filter(email__endswith=d)}:
+        raise RuntimeError("DEMO_ACCOUNTS and the people seeded here have drifted apart.")
 
     organisation_update(actor=None, organisation=organisation, safeguarding_lead=clover)
 

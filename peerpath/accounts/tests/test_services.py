@@ -67,8 +67,12 @@ def test_withdrawing_consent_deletes_the_health_details_and_keeps_the_record(mem
     profile = _profile(member)
     consent_give(actor=member, user=member, kind=ConsentKind.HEALTH_DATA)
     member_profile_update(
-        actor=member, profile=profile, stage=Stage.BABY_BORN,
-        baby_birth_date=dt.date(2026, 9, 1), experiences=["nicu"], area="Exeter",
+        actor=member,
+        profile=profile,
+        stage=Stage.BABY_BORN,
+        baby_birth_date=dt.date(2026, 9, 1),
+        experiences=["nicu"],
+        area="Exeter",
     )
     consent_withdraw(actor=member, user=member, kind=ConsentKind.HEALTH_DATA)
     profile.refresh_from_db()
@@ -100,12 +104,17 @@ def test_a_person_can_hold_several_roles_and_granting_twice_changes_nothing(orga
     membership_grant(actor=None, user=person, organisation=organisation, role=Role.PEER_SUPPORTER)
     assert again == membership_of(person, Role.MEMBER)
     assert access.roles_in(person, organisation) == {Role.MEMBER, Role.PEER_SUPPORTER}
-    assert Membership.objects.get(user=person, role=Role.PEER_SUPPORTER).supporter_profile.capacity == 6
+    assert (
+        Membership.objects.get(user=person, role=Role.PEER_SUPPORTER).supporter_profile.capacity
+        == 6
+    )
 
 
 def test_an_invitation_stores_only_a_hash_and_works_once_for_seven_days(organisation, org_admin):
     invitation, token = invitation_create(
-        actor=org_admin, organisation=organisation, email="New.Volunteer@example.org",
+        actor=org_admin,
+        organisation=organisation,
+        email="New.Volunteer@example.org",
         role=Role.PEER_SUPPORTER,
     )
     assert token not in str(Invitation.objects.filter(pk=invitation.pk).values().get())
@@ -132,14 +141,19 @@ def test_a_coordinator_makes_an_account_on_her_behalf_with_her_consent_recorded(
     organisation, coordinator
 ):
     user = member_create_on_behalf(
-        actor=coordinator, organisation=organisation, email="Amira@example.org",
-        display_name="Amira", consent_method=ConsentMethod.PHONE,
+        actor=coordinator,
+        organisation=organisation,
+        email="Amira@example.org",
+        display_name="Amira",
+        consent_method=ConsentMethod.PHONE,
     )
     assert user.email == "amira@example.org"
     assert not user.has_usable_password()
     record = ConsentRecord.objects.get(user=user)
     assert (record.method, record.recorded_by, record.text.kind) == (
-        ConsentMethod.PHONE, coordinator, ConsentKind.PRIVACY_NOTICE,
+        ConsentMethod.PHONE,
+        coordinator,
+        ConsentKind.PRIVACY_NOTICE,
     )
     assert access.roles_in(user, organisation) == {Role.MEMBER}
 
@@ -148,8 +162,12 @@ def test_her_export_holds_everything_about_her_and_is_itself_audited(member):
     profile = _profile(member)
     consent_give(actor=member, user=member, kind=ConsentKind.HEALTH_DATA)
     member_profile_update(
-        actor=member, profile=profile, stage=Stage.PREGNANT, due_date=dt.date(2027, 1, 5),
-        experiences=["birth_trauma"], contact_notes="Texts only please",
+        actor=member,
+        profile=profile,
+        stage=Stage.PREGNANT,
+        due_date=dt.date(2027, 1, 5),
+        experiences=["birth_trauma"],
+        contact_notes="Texts only please",
     )
     data = member_data_export(actor=member, user=member)
     assert data["account"]["email"] == member.email
@@ -161,7 +179,7 @@ def test_her_export_holds_everything_about_her_and_is_itself_audited(member):
     assert AuditEvent.objects.filter(action=Action.EXPORT, actor=member).exists()
 
 
-def test_erasure_anonymises_her_keeps_what_the_law_needs_and_widens_nothing(
+def test_erasure_anonymises_her_keeps_what_the_law_needs_and_widens_nothing(  # noqa: PLR0917
     organisation, member, coordinator, supporter_matched, other_member, outsider
 ):
     profile = _profile(member)
@@ -178,7 +196,8 @@ def test_erasure_anonymises_her_keeps_what_the_law_needs_and_widens_nothing(
 
     member.refresh_from_db()
     profile.refresh_from_db()
-    assert member.email != old_email and member.email.endswith("@erased.invalid")
+    assert member.email != old_email
+    assert member.email.endswith("@erased.invalid")
     assert (member.display_name, member.phone, member.is_active) == ("Former member", "", False)
     assert (profile.area, profile.experiences) == ("", [])
     assert authenticate(email=old_email, password="correct horse battery staple") is None
@@ -196,7 +215,9 @@ def test_a_database_dump_holds_no_plaintext_of_health_details_notes_or_mfa_secre
     profile = _profile(member)
     consent_give(actor=member, user=member, kind=ConsentKind.HEALTH_DATA)
     member_profile_update(
-        actor=member, profile=profile, experiences=["baby_loss"],
+        actor=member,
+        profile=profile,
+        experiences=["baby_loss"],
         contact_notes="My partner reads my texts",
     )
     if connection.vendor == "sqlite":

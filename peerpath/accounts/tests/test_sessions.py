@@ -55,7 +55,8 @@ def test_the_session_key_changes_at_sign_in(member):
     client.get(reverse("account_login"))
     before = client.cookies.get("sessionid")
     response = client.post(
-        reverse("account_login"), {"login": member.email, "password": "correct horse battery staple"}
+        reverse("account_login"),
+        {"login": member.email, "password": "correct horse battery staple"},
     )
     assert response.status_code == 302
     after = client.cookies["sessionid"].value
@@ -71,7 +72,9 @@ def test_staff_without_two_step_verification_are_sent_to_set_it_up(organisation)
         assert response["Location"] == reverse("mfa_activate_totp")
     setup = client.get(reverse("mfa_activate_totp"))
     # allauth first asks for the password again when the sign-in was not recent.
-    assert setup.status_code == 200 or setup["Location"].startswith(reverse("account_reauthenticate"))
+    assert setup.status_code == 200 or setup["Location"].startswith(
+        reverse("account_reauthenticate")
+    )
     assert client.get(reverse("account_reauthenticate")).status_code == 200
     assert client.get(reverse("help_now")).status_code == 200
 

@@ -52,13 +52,15 @@ def test_a_mistake_is_explained_beside_the_field_and_nothing_typed_is_lost(membe
     with time_machine.travel(TODAY, tick=False):
         response = client.post(
             reverse("account_profile"),
-            _details(**{
-                "health-stage": "pregnant",
-                "health-due_date": "",
-                "prefs-area": "Heavitree",
-                "prefs-contact_notes": "Mornings are best",
-                "prefs-languages": ["en", "pl"],
-            }),
+            _details(
+                **{
+                    "health-stage": "pregnant",
+                    "health-due_date": "",
+                    "prefs-area": "Heavitree",
+                    "prefs-contact_notes": "Mornings are best",
+                    "prefs-languages": ["en", "pl"],
+                }
+            ),
         )
     html = response.content.decode()
     assert response.status_code == 200
@@ -81,14 +83,16 @@ def test_saving_her_details_stores_them_and_says_so(member):
     with time_machine.travel(TODAY, tick=False):
         response = client.post(
             reverse("account_profile"),
-            _details(**{
-                "details-display_name": "Poppy",
-                "details-phone": "07700 900123",
-                "health-stage": "baby_born",
-                "health-baby_birth_date": "2026-10-02",
-                "health-experiences": ["nicu", "feeding"],
-                "prefs-contact_methods": ["text"],
-            }),
+            _details(
+                **{
+                    "details-display_name": "Poppy",
+                    "details-phone": "07700 900123",
+                    "health-stage": "baby_born",
+                    "health-baby_birth_date": "2026-10-02",
+                    "health-experiences": ["nicu", "feeding"],
+                    "prefs-contact_methods": ["text"],
+                }
+            ),
         )
     assert response.status_code == 302
     member.refresh_from_db()
@@ -134,9 +138,7 @@ def test_deleting_her_account_needs_her_password_and_then_signs_her_out(member):
     assert client.get(reverse("account_home")).status_code == 302
 
 
-def test_a_coordinator_makes_an_account_and_she_gets_a_set_password_link(
-    organisation, coordinator
-):
+def test_a_coordinator_makes_an_account_and_she_gets_a_set_password_link(organisation, coordinator):
     client = _client(coordinator)
     url = reverse("staff_member_create", kwargs={"slug": organisation.slug})
     refused = client.post(url, {"email": "leah@example.org", "consent_method": "phone"})
@@ -173,7 +175,11 @@ def test_an_org_admin_invites_a_volunteer_who_joins_and_is_sent_to_two_step_setu
     assert "The two passwords are different" in mismatch.content.decode()
     joined = newcomer.post(
         link,
-        {"display_name": "Jo", "password1": "sea glass lantern 7", "password2": "sea glass lantern 7"},
+        {
+            "display_name": "Jo",
+            "password1": "sea glass lantern 7",
+            "password2": "sea glass lantern 7",
+        },
     )
     assert joined["Location"] == reverse("mfa_activate_totp")
     volunteer = User.objects.get(email="jo.volunteer@example.org")
