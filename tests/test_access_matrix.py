@@ -79,6 +79,7 @@ ACCESS: dict[str, Rule] = {
     "account_data_json": signed_in(ok=(200,)),
     "account_data_page": signed_in(ok=(200,)),
     "account_delete": signed_in(ok=(200,)),
+    "account_supporter_profile": restricted("supporter_matched", "supporter_unmatched"),
     # Staff pages.
     "staff_home": restricted(*STAFF),
     "staff_member_detail": restricted(

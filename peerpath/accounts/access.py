@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from peerpath.accounts.choices import STAFF_ROLES, Role
-from peerpath.accounts.models import Membership, Organisation, User
+from peerpath.accounts.models import Membership, Organisation, SupporterProfile, User
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record
 
@@ -179,3 +179,21 @@ def email_in_use(email: str) -> bool:
 
 def account_for_email(email: str) -> User | None:
     return User.objects.filter(email=email.lower()).first()
+
+
+def own_supporter_profile(user: AnyUser) -> SupporterProfile:
+    """Her own peer-supporter profile; 404 for anyone who is not a peer supporter."""
+    if not user.is_authenticated:
+        raise Http404
+    profile = (
+        SupporterProfile.objects.select_related("membership__organisation")
+        .filter(
+            membership__user=user,
+            membership__role=Role.PEER_SUPPORTER,
+            membership__ended_at__isnull=True,
+        )
+        .first()
+    )
+    if profile is None:
+        raise Http404
+    return profile

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.choices import (
     INVITABLE_ROLES,
+    WEEKDAYS,
     ContactMethod,
+    DayPart,
     Experience,
     Language,
     Role,
@@ -235,3 +237,78 @@ class InvitationSignupForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class SupporterProfileForm(forms.Form):
+    """What a peer supporter offers: what she has lived through, languages, areas, times."""
+
+    lived_experiences = forms.MultipleChoiceField(
+        label=_("Experiences you have been through yourself"),
+        help_text=_("So we can match you with mothers who are going through something similar."),
+        choices=Experience.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you can give support in"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    areas = forms.CharField(
+        label=_("Towns or areas you can meet in (optional)"),
+        help_text=_(
+            "Separate them with commas. Leave empty if you support by phone or online only."
+        ),
+        max_length=300,
+        required=False,
+    )
+    capacity = forms.IntegerField(
+        label=_("How many mothers could you support at the same time?"),
+        min_value=0,
+        max_value=20,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": _("Enter a number, for example 2. Enter 0 to pause new matches."),
+            "invalid": _("Enter a whole number, for example 2."),
+            "min_value": _("Enter 0 or more."),
+            "max_value": _("Enter 20 or fewer."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, day in WEEKDAYS:
+            self.fields[f"day_{key}"] = forms.MultipleChoiceField(
+                label=day,
+                choices=DayPart.choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def clean_areas(self) -> list[str]:
+        text = str(self.cleaned_data["areas"])
+        return [area.strip() for area in text.split(",") if area.strip()]
+
+    @property
+    def day_fields(self) -> list[Any]:
+        return [self[f"day_{key}"] for key, _day in WEEKDAYS]
+
+    def availability(self) -> dict[str, list[str]]:
+        return {
+            key: self.cleaned_data[f"day_{key}"]
+            for key, _day in WEEKDAYS
+            if self.cleaned_data.get(f"day_{key}")
+        }
+
+    @staticmethod
+    def initial_for(profile: Any) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "lived_experiences": profile.lived_experiences,
+            "languages": profile.languages,
+            "areas": ", ".join(profile.areas),
+            "capacity": profile.capacity,
+        }
+        for key, _day in WEEKDAYS:
+            initial[f"day_{key}"] = profile.availability.get(key, [])
+        return initial

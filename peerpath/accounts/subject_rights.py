@@ -18,6 +18,16 @@ from peerpath.audit.services import audit_record
 from peerpath.core import clock
 
 ERASED_DISPLAY_NAME = "Former member"
+ERASED_PROFILE_FIELDS = (
+    "area",
+    "baby_birth_date",
+    "contact_methods",
+    "contact_notes",
+    "due_date",
+    "experiences",
+    "languages",
+    "stage",
+)
 
 
 def _date(value: Any) -> str | None:
@@ -113,7 +123,9 @@ def user_erase(*, actor: User, user: User) -> User:
 
     now = clock.now()
     audit_record(actor=actor, action=Action.DELETE, obj=user, detail="erasure")
-    for profile in MemberProfile.objects.filter(membership__user=user):
+    for profile in MemberProfile.objects.filter(membership__user=user).select_related(
+        "membership__organisation"
+    ):
         profile.stage = ""
         profile.due_date = None
         profile.baby_birth_date = None
@@ -123,13 +135,45 @@ def user_erase(*, actor: User, user: User) -> User:
         profile.contact_methods = []
         profile.contact_notes = ""
         profile.save()
-    for supporter in SupporterProfile.objects.filter(membership__user=user):
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=profile,
+            organisation=profile.membership.organisation,
+            fields=ERASED_PROFILE_FIELDS,
+            detail="erasure",
+        )
+    for supporter in SupporterProfile.objects.filter(membership__user=user).select_related(
+        "membership__organisation"
+    ):
         supporter.lived_experiences = []
         supporter.languages = []
         supporter.areas = []
         supporter.availability = {}
         supporter.save()
-    Membership.objects.filter(user=user, ended_at__isnull=True).update(ended_at=now, updated_at=now)
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=supporter,
+            organisation=supporter.membership.organisation,
+            fields=["areas", "availability", "languages", "lived_experiences"],
+            detail="erasure",
+        )
+    open_memberships = list(
+        Membership.objects.filter(user=user, ended_at__isnull=True).select_related("organisation")
+    )
+    Membership.objects.filter(pk__in=[m.pk for m in open_memberships]).update(
+        ended_at=now, updated_at=now
+    )
+    for membership in open_memberships:
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=membership,
+            organisation=membership.organisation,
+            fields=["ended_at"],
+            detail="erasure",
+        )
     for session in UserSession.objects.filter(user=user):
         session.end()
     EmailAddress.objects.filter(user=user).delete()

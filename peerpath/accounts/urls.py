@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/data/my-peerpath-data.json", views.account_data_json, name="account_data_json"),
     path("account/data/everything/", views.account_data_page, name="account_data_page"),
     path("account/delete/", views.account_delete, name="account_delete"),
+    path("account/supporter/", views.account_supporter_profile, name="account_supporter_profile"),
     path("your-information/", views.your_information, name="your_information"),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/members/<uuid:public_id>/", views.staff_member_detail, name="staff_member_detail"),

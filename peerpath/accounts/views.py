@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -24,6 +25,7 @@ from peerpath.accounts.forms import (
     MemberHealthForm,
     MemberOnBehalfForm,
     MemberPreferencesForm,
+    SupporterProfileForm,
 )
 from peerpath.accounts.models import ConsentKind, User
 from peerpath.accounts.services import (
@@ -36,6 +38,7 @@ from peerpath.accounts.services import (
     invitation_for_token,
     member_create_on_behalf,
     member_profile_update,
+    supporter_profile_update,
     user_create,
     user_update,
 )
@@ -63,6 +66,10 @@ def account_home(request: HttpRequest) -> HttpResponse:
             "memberships": list(access.own_member_memberships(user)),
             "health_consent": has_consent(user, ConsentKind.HEALTH_DATA),
             "is_staff_person": access.is_staff_person(user),
+            "is_supporter": any(
+                Role.PEER_SUPPORTER in roles
+                for roles in access.roles_by_organisation(user).values()
+            ),
         },
     )
 
@@ -139,6 +146,9 @@ def account_consent(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, _("Thank you. You can now tell us about your pregnancy or baby.")
                 )
+                target = request.GET.get("next", "")
+                if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                    return HttpResponseRedirect(target)
                 return redirect("account_profile")
             consent_withdraw(actor=user, user=user, kind=ConsentKind.HEALTH_DATA)
             messages.success(
@@ -199,6 +209,29 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your account has been deleted. Take care of yourself."))
         return redirect("home")
     return render(request, "accounts/delete.jinja", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_supporter_profile(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    profile = access.own_supporter_profile(user)
+    form = SupporterProfileForm(
+        request.POST or None, initial=SupporterProfileForm.initial_for(profile)
+    )
+    if request.method == "POST" and form.is_valid():
+        supporter_profile_update(
+            actor=user,
+            profile=profile,
+            lived_experiences=form.cleaned_data["lived_experiences"],
+            languages=form.cleaned_data["languages"],
+            areas=form.cleaned_data["areas"],
+            capacity=form.cleaned_data["capacity"],
+            availability=form.availability(),
+        )
+        messages.success(request, _("Your peer supporter details have been saved."))
+        return redirect("account_home")
+    return render(request, "accounts/supporter_profile.jinja", {"form": form})
 
 
 @require_safe

@@ -44,6 +44,7 @@ PAGES: dict[str, tuple[str | None, Any, int]] = {
     "account_data": ("member", None, 200),
     "account_data_page": ("member", None, 200),
     "account_delete": ("member", None, 200),
+    "account_supporter_profile": ("supporter_matched", None, 200),
     "account_logout": ("member", None, 200),
     "account_change_password": ("member", None, 200),
     "account_email": ("member", None, 200),

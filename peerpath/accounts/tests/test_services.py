@@ -205,6 +205,13 @@ def test_erasure_anonymises_her_keeps_what_the_law_needs_and_widens_nothing(  # 
     assert AuditEvent.objects.filter(action=Action.DELETE, object_id=str(member.public_id)).exists()
     membership.refresh_from_db()
     assert membership.ended_at is not None
+    # The bulk changes are audited row by row, with field names only.
+    assert AuditEvent.objects.filter(
+        action=Action.UPDATE, object_id=str(membership.public_id), fields=["ended_at"]
+    ).exists()
+    assert AuditEvent.objects.filter(
+        action=Action.UPDATE, object_id=str(profile.public_id), detail="erasure"
+    ).exists()
     can_see_now = {p.pk for p in everyone if access.can_view_member(p, membership)}
     assert can_see_now <= could_see
 

@@ -215,3 +215,39 @@ def test_the_members_list_costs_the_same_queries_for_3_or_30_members(
         make_person(organisation, Role.MEMBER)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_a_peer_supporter_says_what_she_offers_and_mistakes_keep_her_answers(
+    supporter_unmatched,
+):
+    client = _client(supporter_unmatched)
+    url = reverse("account_supporter_profile")
+    bad = client.post(
+        url,
+        {
+            "lived_experiences": ["birth_trauma"],
+            "areas": "Exeter, Topsham",
+            "capacity": "lots",
+            "day_mon": ["morning"],
+        },
+    )
+    html = bad.content.decode()
+    assert "Enter a whole number, for example 2." in html
+    assert 'value="Exeter, Topsham"' in html
+    assert re.search(r'value="birth_trauma"\s+checked', html)
+    good = client.post(
+        url,
+        {
+            "lived_experiences": ["birth_trauma"],
+            "areas": "Exeter, Topsham",
+            "capacity": "2",
+            "day_mon": ["morning"],
+            "day_thu": ["evening", "afternoon"],
+        },
+    )
+    assert good["Location"] == reverse("account_home")
+    profile = membership_of(supporter_unmatched, Role.PEER_SUPPORTER).supporter_profile
+    profile.refresh_from_db()
+    assert profile.areas == ["Exeter", "Topsham"]
+    assert profile.availability == {"mon": ["morning"], "thu": ["evening", "afternoon"]}
+    assert profile.capacity == 2
