@@ -56,6 +56,10 @@ def is_staff_person(user: AnyUser) -> bool:
     return any(roles & STAFF_ROLES for roles in roles_by_organisation(user).values())
 
 
+def is_peer_supporter(user: AnyUser) -> bool:
+    return any(Role.PEER_SUPPORTER in roles for roles in roles_by_organisation(user).values())
+
+
 def has_mfa(user: AnyUser) -> bool:
     from allauth.mfa.models import Authenticator
 

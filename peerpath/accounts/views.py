@@ -66,10 +66,7 @@ def account_home(request: HttpRequest) -> HttpResponse:
             "memberships": list(access.own_member_memberships(user)),
             "health_consent": has_consent(user, ConsentKind.HEALTH_DATA),
             "is_staff_person": access.is_staff_person(user),
-            "is_supporter": any(
-                Role.PEER_SUPPORTER in roles
-                for roles in access.roles_by_organisation(user).values()
-            ),
+            "is_supporter": access.is_peer_supporter(user),
         },
     )
 
