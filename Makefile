@@ -42,6 +42,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy .
 	$(BIN)/djlint --lint templates peerpath
+	$(BIN)/djlint --lint --extension html templates
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
 pytest: $(VENV)/.dev

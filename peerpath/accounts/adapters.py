@@ -9,6 +9,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.access import has_mfa, is_staff_person
 from peerpath.accounts.models import Organisation, User
@@ -18,6 +19,15 @@ from peerpath.core.site import site_identity
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": _(
+            "Too many sign-in attempts for this account. For your security, wait 30 minutes "
+            "and try again, or reset your password."
+        ),
+        "email_password_mismatch": _("The email address or password is not right. Try again."),
+    }
+
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         from peerpath.accounts.services import member_register
 

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from jinja2 import (
     ChainableUndefined,
@@ -21,6 +21,7 @@ from jinja2 import (
 )
 
 from peerpath.core.form_fields import error_list, field_params
+from peerpath.core.site import site_identity
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -61,8 +62,10 @@ def environment(**options: Any) -> Environment:
             "get_current_language": translation.get_language,
             "asset_version": settings.NHSUK_FRONTEND_VERSION,
             "field_params": field_params,
+            "site_identity": site_identity,
             "error_list": error_list,
         }
     )
     env.filters["date"] = date_format
+    env.filters["localtime"] = timezone.localtime
     return env

@@ -400,7 +400,7 @@ def test_setting_up_two_step_verification_shows_a_qr_image_and_the_key_as_text(s
     assert _h1(response) == "Your backup codes"
     codes = Authenticator.objects.get(type=Authenticator.Type.RECOVERY_CODES).wrap()
     for code in codes.get_unused_codes():
-        assert f"<code>{code}</code>" in response.content.decode()
+        assert f"<li>{code}</li>" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -251,3 +251,22 @@ def test_a_peer_supporter_says_what_she_offers_and_mistakes_keep_her_answers(
     assert profile.areas == ["Exeter", "Topsham"]
     assert profile.availability == {"mon": ["morning"], "thu": ["evening", "afternoon"]}
     assert profile.capacity == 2
+
+
+def test_sign_up_sends_a_plain_confirmation_email_from_the_charity(organisation):
+    client = Client()
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "new@example.org",
+            "password1": "harbour lights 19",
+            "password2": "harbour lights 19",
+        },
+    )
+    (message,) = mail.outbox
+    assert message.subject == "Confirm your email address for Harbour Parents Peer Support"
+    assert "/auth/confirm-email/" in message.body
+    assert "&#x27;" not in message.body
+    assert "example.com" not in message.body
+    page = client.get(reverse("account_email_verification_sent")).content.decode()
+    assert "new@example.org" in page or "email" in page
