@@ -34,6 +34,14 @@ class Job(BaseModel):
     finished_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Whose admins see this job if it fails for good.",
+    )
 
     class Meta:
         ordering = ("due_at", "pk")
@@ -47,3 +55,22 @@ class Job(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.task} ({self.status})"
+
+
+class PeriodicSchedule(models.Model):
+    """When a periodic task next falls due. One row per registered periodic task.
+
+    Workers enqueue a due task with the idempotency key ``periodic:<name>:<due time>`` and move
+    ``next_run_at`` on with a compare-and-set, so two workers never enqueue the same run, and a
+    worker back from downtime runs a missed task once (not once per missed interval).
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("next_run_at",)
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 TaskFunction = Callable[..., Any]
@@ -19,6 +21,31 @@ def task(name: str) -> Callable[[TaskFunction], TaskFunction]:
         return function
 
     return register
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    task: str
+    every: dt.timedelta
+
+
+_PERIODIC: dict[str, Periodic] = {}
+
+
+def periodic(name: str, *, every: dt.timedelta) -> Callable[[TaskFunction], TaskFunction]:
+    """Register a task that runs every ``every`` (it is also registered as a task ``name``)."""
+
+    def register(function: TaskFunction) -> TaskFunction:
+        task(name)(function)
+        _PERIODIC[name] = Periodic(name=name, task=name, every=every)
+        return function
+
+    return register
+
+
+def periodic_tasks() -> list[Periodic]:
+    return [_PERIODIC[name] for name in sorted(_PERIODIC)]
 
 
 def get_task(name: str) -> TaskFunction:

@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
+from peerpath.audit.models import Action
+from peerpath.audit.services import audit_record
 from peerpath.core import clock
-from peerpath.jobs.models import Job, JobStatus
-from peerpath.jobs.registry import get_task
+from peerpath.jobs.models import Job, JobStatus, PeriodicSchedule
+from peerpath.jobs.registry import get_task, periodic_tasks
+
+if TYPE_CHECKING:
+    from peerpath.accounts.models import Organisation, User
 
 logger = logging.getLogger(__name__)
 
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_MAX_SECONDS = 6 * 60 * 60
+
+
+class RetryLater(Exception):  # noqa: N818 - reads as an instruction: "retry later"
+    """Raised by a task that must wait (a provider's 429, quiet hours): not a failure.
+
+    The job goes back to the queue due in ``seconds`` and the attempt is not counted.
+    """
+
+    def __init__(self, seconds: float, reason: str = "") -> None:
+        super().__init__(reason or f"retry in {seconds} s")
+        self.seconds = max(float(seconds), 0.0)
+        self.reason = reason
 
 
 def job_enqueue(
@@ -26,6 +43,7 @@ def job_enqueue(
     due_at: dt.datetime | None = None,
     idempotency_key: str | None = None,
     max_attempts: int = 8,
+    organisation: Organisation | None = None,
 ) -> Job:
     """Queue a task. Call it inside the transaction that makes the job necessary.
 
@@ -47,6 +65,7 @@ def job_enqueue(
                 due_at=due_at or clock.now(),
                 idempotency_key=idempotency_key,
                 max_attempts=max_attempts,
+                organisation=organisation,
             )
     except IntegrityError:
         if idempotency_key:
@@ -92,6 +111,18 @@ def job_run(*, job: Job, worker_id: str) -> bool:
     """
     try:
         get_task(job.task)(**job.arguments)
+    except RetryLater as wait:
+        now = clock.now()
+        Job.objects.filter(pk=job.pk, claimed_by=worker_id, status=JobStatus.RUNNING).update(
+            status=JobStatus.PENDING,
+            due_at=now + dt.timedelta(seconds=wait.seconds),
+            attempts=F("attempts") - 1,
+            claimed_by="",
+            lease_until=None,
+            last_error=wait.reason[:300],
+            updated_at=now,
+        )
+        return False
     except Exception as exc:  # noqa: BLE001 - any failure of a task is recorded and retried
         _record_failure(job=job, worker_id=worker_id, error=exc)
         return False
@@ -158,3 +189,54 @@ def jobs_reap_expired_leases() -> int:
     if spent or returned:
         logger.warning("Reaper: %s jobs returned to the queue, %s failed for good", returned, spent)
     return spent + returned
+
+
+@transaction.atomic
+def job_retry(*, actor: User, job: Job) -> Job:
+    """An admin sends a job that failed for good back to the queue, with fresh attempts."""
+    now = clock.now()
+    updated = Job.objects.filter(pk=job.pk, status=JobStatus.DEAD).update(
+        status=JobStatus.PENDING, attempts=0, due_at=now, finished_at=None, updated_at=now
+    )
+    if updated:
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=job,
+            organisation=job.organisation,
+            fields=["status"],
+            detail="retry",
+        )
+    job.refresh_from_db()
+    return job
+
+
+def schedules_enqueue_due() -> int:
+    """Queue every periodic task that has fallen due; returns how many were queued.
+
+    After downtime a missed task runs once, and its next run is the next slot after now.
+    """
+    now = clock.now()
+    queued = 0
+    for periodic in periodic_tasks():
+        schedule, _ = PeriodicSchedule.objects.get_or_create(
+            name=periodic.name, defaults={"next_run_at": now}
+        )
+        if schedule.next_run_at > now:
+            continue
+        due = schedule.next_run_at
+        following = due + periodic.every
+        while following <= now:
+            following += periodic.every
+        with transaction.atomic():
+            moved = PeriodicSchedule.objects.filter(pk=schedule.pk, next_run_at=due).update(
+                next_run_at=following, last_enqueued_at=now
+            )
+            if moved:  # this worker won the compare-and-set
+                job_enqueue(
+                    task=periodic.task,
+                    due_at=now,
+                    idempotency_key=f"periodic:{periodic.name}:{due.isoformat()}",
+                )
+                queued += 1
+    return queued

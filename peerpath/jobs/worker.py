@@ -13,7 +13,12 @@ from types import FrameType
 
 from django.db import close_old_connections
 
-from peerpath.jobs.services import job_run, jobs_claim, jobs_reap_expired_leases
+from peerpath.jobs.services import (
+    job_run,
+    jobs_claim,
+    jobs_reap_expired_leases,
+    schedules_enqueue_due,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +47,7 @@ class Worker:
         """One pass: reap, claim a batch and run it. Returns how many jobs ran."""
         close_old_connections()
         jobs_reap_expired_leases()
+        schedules_enqueue_due()
         jobs = jobs_claim(
             worker_id=self.worker_id, limit=self.batch_size, lease_seconds=self.lease_seconds
         )

@@ -149,4 +149,69 @@ def test_the_worker_command_runs_due_jobs_until_idle(clock):
         job_enqueue(task="tests.record", arguments={"n": n})
     call_command("worker", "--until-idle", "--batch", "10", stdout=open("/dev/null", "w"))  # noqa: PTH123, SIM115
     assert sorted(call["n"] for call in CALLS) == list(range(25))
-    assert Job.objects.filter(status=JobStatus.DONE).count() == 25
+    assert Job.objects.filter(task="tests.record", status=JobStatus.DONE).count() == 25
+
+
+@task("tests.wait")
+def wait(**arguments):
+    from peerpath.jobs.services import RetryLater
+
+    raise RetryLater(120, "provider asked us to wait")
+
+
+@pytest.mark.django_db
+def test_a_job_asked_to_wait_comes_back_later_without_using_an_attempt(clock):
+    job_enqueue(task="tests.wait", max_attempts=1)
+    (job,) = _claim()
+    assert job_run(job=job, worker_id="worker-a") is False
+    job.refresh_from_db()
+    assert job.status == JobStatus.PENDING
+    assert job.attempts == 0
+    assert job.due_at == START + dt.timedelta(seconds=120)
+    assert job.last_error == "provider asked us to wait"
+
+
+@pytest.mark.django_db
+def test_an_admin_can_send_a_dead_job_back_to_the_queue(clock, org_admin):
+    from peerpath.jobs.services import job_retry
+
+    job_enqueue(task="tests.fail", max_attempts=1)
+    (job,) = _claim()
+    job_run(job=job, worker_id="worker-a")
+    job.refresh_from_db()
+    assert job.status == JobStatus.DEAD
+    job_retry(actor=org_admin, job=job)
+    assert (job.status, job.attempts) == (JobStatus.PENDING, 0)
+    assert [j.pk for j in _claim()] == [job.pk]
+
+
+@pytest.mark.django_db
+def test_a_periodic_task_runs_once_per_interval_and_once_after_downtime(clock):
+    from peerpath.jobs.services import schedules_enqueue_due
+
+    def queued():
+        return Job.objects.filter(task="jobs.purge_finished").count()
+
+    assert schedules_enqueue_due() >= 1
+    assert queued() == 1
+    assert schedules_enqueue_due() == 0  # a second worker in the same moment queues nothing
+    clock.shift(dt.timedelta(hours=6))
+    schedules_enqueue_due()
+    assert queued() == 2
+    clock.shift(dt.timedelta(days=3))  # the worker was down for 12 intervals
+    schedules_enqueue_due()
+    schedules_enqueue_due()
+    assert queued() == 3
+
+
+@pytest.mark.django_db
+def test_finished_jobs_are_purged_after_thirty_days_but_dead_ones_stay(clock):
+    from peerpath.jobs.tasks import purge_finished
+
+    for name in ("tests.record", "tests.fail"):
+        job_enqueue(task=name, max_attempts=1)
+    for job in _claim():
+        job_run(job=job, worker_id="worker-a")
+    clock.shift(dt.timedelta(days=31))
+    assert purge_finished() == 1
+    assert list(Job.objects.values_list("status", flat=True)) == [JobStatus.DEAD]
