@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "peerpath.buddying",
     "peerpath.safeguarding",
     "peerpath.jobs",
+    "peerpath.notifications",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "peerpath.core.context_processors.site",
+                "peerpath.notifications.context_processors.inbox",
             ],
         },
     },
@@ -241,6 +243,19 @@ PEERPATH_DEMO_DATA_ALLOWED = False
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "PeerPath <no-reply@localhost>")
+
+# Notifications. The address links in emails point at, and the channels' adapters.
+PEERPATH_BASE_URL = env.string("PEERPATH_BASE_URL", "http://127.0.0.1:8000")
+SMS_BACKEND = env.string("SMS_BACKEND", "peerpath.notifications.channels.sms.FileSmsBackend")
+SMS_FILE_PATH = VAR_DIR / "sms"
+TWILIO_API_BASE = env.string("TWILIO_API_BASE", "https://api.twilio.com")
+TWILIO_ACCOUNT_SID = env.string("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env.string("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM = env.string("TWILIO_FROM", "")
+VAPID_PUBLIC_KEY = env.string("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = env.string("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = env.string("VAPID_SUBJECT", "mailto:admin@localhost")
+NOTIFICATIONS_BATCH = env.integer("NOTIFICATIONS_BATCH", default=500)
 
 # Worker: how long it sleeps when no job is due, and how long a claim is held.
 JOBS_POLL_SECONDS = env.integer("JOBS_POLL_SECONDS", default=2)

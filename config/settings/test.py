@@ -20,3 +20,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 LOG_LEVEL = env.string("LOG_LEVEL", "WARNING")
 LOGGING["root"]["level"] = LOG_LEVEL
+SMS_BACKEND = "peerpath.notifications.channels.sms.MemorySmsBackend"
+PEERPATH_BASE_URL = "http://testserver"

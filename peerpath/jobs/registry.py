@@ -57,3 +57,23 @@ def get_task(name: str) -> TaskFunction:
 
 def registered_names() -> list[str]:
     return sorted(_TASKS)
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """A table of due rows that workers claim in batches (e.g. notification deliveries)."""
+
+    name: str
+    dispatch: Callable[..., int]  # (worker_id=, limit=, lease_seconds=) -> rows claimed
+    reap: Callable[[], int]
+
+
+_OUTBOXES: dict[str, Outbox] = {}
+
+
+def register_outbox(outbox: Outbox) -> None:
+    _OUTBOXES[outbox.name] = outbox
+
+
+def outboxes() -> list[Outbox]:
+    return [_OUTBOXES[name] for name in sorted(_OUTBOXES)]

@@ -6,12 +6,13 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record
 from peerpath.core import clock
+from peerpath.jobs.leasing import claim_due, reap_expired
 from peerpath.jobs.models import Job, JobStatus, PeriodicSchedule
 from peerpath.jobs.registry import get_task, periodic_tasks
 
@@ -79,28 +80,10 @@ def backoff_seconds(attempts: int) -> int:
 
 
 def jobs_claim(*, worker_id: str, limit: int, lease_seconds: int) -> list[Job]:
-    """Claim up to ``limit`` due jobs for this worker.
-
-    PostgreSQL: ``SELECT ... FOR UPDATE SKIP LOCKED`` lets several workers claim side by side
-    without waiting for or double-claiming each other's rows. SQLite: the transaction is
-    IMMEDIATE, so the whole claim holds the single write lock and claims are serialised.
-    """
-    now = clock.now()
-    with transaction.atomic():
-        due = Job.objects.filter(status=JobStatus.PENDING, due_at__lte=now).order_by("due_at", "pk")
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[:limit])
-        if not ids:
-            return []
-        Job.objects.filter(pk__in=ids, status=JobStatus.PENDING).update(
-            status=JobStatus.RUNNING,
-            claimed_by=worker_id,
-            lease_until=now + dt.timedelta(seconds=lease_seconds),
-            attempts=F("attempts") + 1,
-            updated_at=now,
-        )
-        return list(Job.objects.filter(pk__in=ids, claimed_by=worker_id, status=JobStatus.RUNNING))
+    """Claim up to ``limit`` due jobs for this worker (see ``leasing.claim_due``)."""
+    return claim_due(
+        Job, worker_id=worker_id, limit=limit, lease_seconds=lease_seconds, now=clock.now()
+    )
 
 
 def job_run(*, job: Job, worker_id: str) -> bool:
@@ -168,27 +151,10 @@ def _record_failure(*, job: Job, worker_id: str, error: Exception) -> None:
 
 def jobs_reap_expired_leases() -> int:
     """Return jobs whose worker died (lease passed) to the queue, or bury them if spent."""
-    now = clock.now()
-    with transaction.atomic():
-        expired = Job.objects.filter(status=JobStatus.RUNNING, lease_until__lt=now)
-        spent = expired.filter(attempts__gte=F("max_attempts")).update(
-            status=JobStatus.DEAD,
-            finished_at=now,
-            lease_until=None,
-            claimed_by="",
-            last_error="LeaseExpired",
-            updated_at=now,
-        )
-        returned = Job.objects.filter(status=JobStatus.RUNNING, lease_until__lt=now).update(
-            status=JobStatus.PENDING,
-            lease_until=None,
-            claimed_by="",
-            last_error="LeaseExpired",
-            updated_at=now,
-        )
-    if spent or returned:
-        logger.warning("Reaper: %s jobs returned to the queue, %s failed for good", returned, spent)
-    return spent + returned
+    count = reap_expired(Job, now=clock.now(), dead_status=JobStatus.DEAD, error="LeaseExpired")
+    if count:
+        logger.warning("Reaper: %s jobs past their lease were returned or buried", count)
+    return count
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from types import FrameType
 
 from django.db import close_old_connections
 
+from peerpath.jobs.registry import outboxes
 from peerpath.jobs.services import (
     job_run,
     jobs_claim,
@@ -32,6 +33,7 @@ class Worker:
     poll_seconds: float
     lease_seconds: int
     batch_size: int = 10
+    delivery_batch_size: int = 500
     worker_id: str = field(default_factory=new_worker_id)
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -55,7 +57,17 @@ class Worker:
             if self._stopping.is_set():
                 break
             job_run(job=job, worker_id=self.worker_id)
-        return len(jobs)
+        sent = 0
+        for outbox in outboxes():
+            if self._stopping.is_set():
+                break
+            outbox.reap()
+            sent += outbox.dispatch(
+                worker_id=self.worker_id,
+                limit=self.delivery_batch_size,
+                lease_seconds=self.lease_seconds,
+            )
+        return len(jobs) + sent
 
     def run(self, *, until_idle: bool = False) -> None:
         logger.info("Worker %s started", self.worker_id)

@@ -20,6 +20,7 @@ class Command(BaseCommand):
             poll_seconds=settings.JOBS_POLL_SECONDS,
             lease_seconds=settings.JOBS_LEASE_SECONDS,
             batch_size=options["batch"],
+            delivery_batch_size=settings.NOTIFICATIONS_BATCH,
         )
         worker.install_signal_handlers()
         self.stdout.write(f"Worker {worker.worker_id} is waiting for jobs.")

@@ -1,0 +1,128 @@
+"""Notifications: what someone is told, through which channels, and what happened to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from peerpath.core.models import BaseModel
+from peerpath.notifications.purposes import Channel, Purpose
+
+
+class Notification(BaseModel):
+    """One thing to tell one person, due at a time. Its context holds ids, never content.
+
+    ``idempotency_key`` (recipient, purpose and due time by default) makes a second ``notify``
+    for the same reminder return the first instead of telling her twice.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    context = models.JSONField(default=dict, blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    due_at = models.DateTimeField()
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-due_at", "-pk")
+        indexes = (models.Index(fields=("recipient", "read_at"), name="notif_recipient_unread"),)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} for {self.recipient_id}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being sent")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Not sent")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(BaseModel):
+    """One notification through one channel: the outbox row a worker claims with a lease.
+
+    Claimed in batches (``peerpath.jobs.leasing``); a delivery whose worker died returns to
+    the queue when its lease passes, and is sent with the same idempotency key.
+    """
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    due_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    max_attempts = models.PositiveIntegerField(default=8)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name_plural = "deliveries"
+        indexes = (models.Index(fields=("status", "due_at"), name="notif_delivery_status_due"),)
+        constraints = (
+            models.UniqueConstraint(
+                fields=("notification", "channel"), name="notif_one_delivery_per_channel"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.status}"
+
+
+def default_quiet_start() -> dt.time:
+    return dt.time(21, 0)
+
+
+def default_quiet_end() -> dt.time:
+    return dt.time(8, 0)
+
+
+class NotificationPreference(BaseModel):
+    """How and when she wants to be told. No row means the defaults for every purpose."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    all_off = models.BooleanField(_("switch everything off"), default=False)
+    quiet_start = models.TimeField(_("quiet from"), default=default_quiet_start, null=True)
+    quiet_end = models.TimeField(_("quiet until"), default=default_quiet_end, null=True)
+    channels = models.JSONField(default=dict, blank=True)  # {purpose: [channel, ...]}
+
+    class Meta:
+        ordering = ("created_at",)
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user_id}"
+
+
+class PushSubscription(BaseModel):
+    """A browser's web-push endpoint for one person (one row per phone or computer)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=600, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ("created_at",)
+
+    def __str__(self) -> str:
+        return f"Push subscription {self.public_id}"
