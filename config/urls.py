@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("peerpath.safeguarding.urls")),
     path("", include("peerpath.accounts.urls")),
     path("", include("peerpath.audit.urls")),
+    path("", include("peerpath.notifications.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin_site.urls),
 ]

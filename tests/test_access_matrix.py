@@ -38,6 +38,7 @@ class Rule:
     allowed: frozenset[str] = frozenset()
     kwargs: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda ctx: {})
     ok: tuple[int, ...] = (200,)
+    method: str = "get"  # POST-only addresses are tried with an empty POST
 
 
 def public(ok: tuple[int, ...] = (200, 302), **kw: Any) -> Rule:
@@ -80,6 +81,28 @@ ACCESS: dict[str, Rule] = {
     "account_data_page": signed_in(ok=(200,)),
     "account_delete": signed_in(ok=(200,)),
     "account_supporter_profile": restricted("supporter_matched", "supporter_unmatched"),
+    # Notifications.
+    "inbox": signed_in(ok=(200,)),
+    "notification_preferences": signed_in(ok=(200,)),
+    "inbox_mark_read": signed_in(ok=(302,), method="post"),
+    "push_subscribe": signed_in(ok=(400,), method="post"),  # an empty form is refused
+    "push_unsubscribe": signed_in(ok=(200,), method="post"),
+    "notification_open": restricted(
+        "member", kwargs=lambda ctx: {"public_id": ctx["notification"].public_id}, ok=(302,)
+    ),
+    "service_worker": public(ok=(200,)),
+    "notification_failures": restricted(
+        "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
+    ),
+    "notification_failure_retry": restricted(
+        "org_admin",
+        kwargs=lambda ctx: {
+            "slug": ctx["organisation"].slug,
+            "public_id": ctx["failed_delivery"].public_id,
+        },
+        ok=(302,),
+        method="post",
+    ),
     # Staff pages.
     "staff_home": restricted(*STAFF),
     "staff_member_detail": restricted(
@@ -209,6 +232,30 @@ def _admin_kwargs(name: str, pattern: URLPattern, ctx: dict[str, Any]) -> dict[s
     return None
 
 
+def _delivered_notification(member: Any, organisation: Any) -> Any:
+    """A notification that has reached the member's inbox."""
+    from peerpath.notifications.models import Delivery, DeliveryStatus
+    from peerpath.notifications.services import notify
+
+    notification = notify(
+        recipient=member, purpose="session_reminder", link="/", organisation=organisation
+    )
+    Delivery.objects.filter(notification=notification).update(status=DeliveryStatus.SENT)
+    return notification
+
+
+def _failed_delivery(notification: Any) -> Any:
+    from peerpath.notifications.models import Delivery, DeliveryStatus
+
+    return Delivery.objects.create(
+        notification=notification,
+        channel="sms",
+        due_at=notification.due_at,
+        status=DeliveryStatus.FAILED,
+        last_error="HTTP 400",
+    )
+
+
 def _is_login_redirect(response: Any) -> bool:
     location = response.get("Location", "")
     return response.status_code == 302 and (
@@ -227,6 +274,8 @@ def test_each_persona_gets_exactly_the_access_its_role_allows(name, personas, or
     rule = rule_for(name)
     assert rule is not None
     ctx: dict[str, Any] = {**personas, "organisation": organisation}
+    ctx["notification"] = _delivered_notification(personas["member"], organisation)
+    ctx["failed_delivery"] = _failed_delivery(ctx["notification"])
     from peerpath.accounts.models import ConsentText
     from peerpath.audit.models import Action
     from peerpath.audit.services import audit_record
@@ -254,7 +303,7 @@ def test_each_persona_gets_exactly_the_access_its_role_allows(name, personas, or
         client = Client()
         if personas[persona] is not None:
             client.force_login(personas[persona])
-        response = client.get(url)
+        response = client.post(url) if rule.method == "post" else client.get(url)
         outcomes[persona] = response.status_code
         assert response.status_code < 500, f"{persona} got {response.status_code} at {url}"
         if rule.kind == "login_stage":

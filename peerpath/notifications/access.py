@@ -1,0 +1,56 @@
+"""Who may see which notifications and delivery failures."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from peerpath.accounts.access import can_view_audit
+from peerpath.accounts.models import Organisation, User
+from peerpath.jobs.models import Job, JobStatus
+from peerpath.notifications.models import Delivery, DeliveryStatus, Notification
+from peerpath.notifications.services import inbox_for
+
+if TYPE_CHECKING:
+    from peerpath.accounts.access import AnyUser
+
+
+def get_own_notification(user: AnyUser, public_id: str) -> Notification:
+    if not isinstance(user, User):
+        raise Http404
+    return get_object_or_404(inbox_for(user), public_id=public_id)
+
+
+def can_see_delivery_failures(user: AnyUser, organisation: Organisation) -> bool:
+    return can_view_audit(user, organisation)  # organisation admins
+
+
+def failed_deliveries(user: AnyUser, organisation: Organisation) -> QuerySet[Delivery]:
+    if not can_see_delivery_failures(user, organisation):
+        raise Http404
+    return (
+        Delivery.objects.filter(
+            status=DeliveryStatus.FAILED, notification__organisation=organisation
+        )
+        .select_related("notification__recipient")
+        .order_by("-updated_at")
+    )
+
+
+def dead_jobs(user: AnyUser, organisation: Organisation) -> QuerySet[Job]:
+    if not can_see_delivery_failures(user, organisation):
+        raise Http404
+    return Job.objects.filter(status=JobStatus.DEAD, organisation=organisation).order_by(
+        "-updated_at"
+    )
+
+
+def get_failed_delivery(user: AnyUser, organisation: Organisation, public_id: str) -> Delivery:
+    return get_object_or_404(failed_deliveries(user, organisation), public_id=public_id)
+
+
+def get_dead_job(user: AnyUser, organisation: Organisation, public_id: str) -> Job:
+    return get_object_or_404(dead_jobs(user, organisation), public_id=public_id)

@@ -1,0 +1,154 @@
+"""Her messages inbox, her notification choices, web push sign-up, and failures for admins."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from peerpath.accounts import access as accounts_access
+from peerpath.accounts.models import User
+from peerpath.jobs.services import job_retry
+from peerpath.notifications import access
+from peerpath.notifications.forms import PreferencesForm, PushSubscriptionForm
+from peerpath.notifications.services import (
+    delivery_retry,
+    inbox_for,
+    notification_preferences_update,
+    notifications_mark_read,
+    preference_for,
+    push_subscription_delete,
+    push_subscription_save,
+)
+
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise Http404
+    return request.user
+
+
+@login_required
+@require_safe
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    page = Paginator(inbox_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/inbox.jinja", {"page": page})
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+    notifications_mark_read(user=_user(request))
+    return redirect("inbox")
+
+
+@login_required
+@require_safe
+def notification_open(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Mark one read and go where it points (the link in the message)."""
+    user = _user(request)
+    notification = access.get_own_notification(user, public_id)
+    notifications_mark_read(user=user, ids=[notification.pk])
+    return redirect(notification.link or "inbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    preference = preference_for(user)
+    form = PreferencesForm(request.POST or None, initial=PreferencesForm.initial_for(preference))
+    if request.method == "POST" and form.is_valid():
+        notification_preferences_update(
+            actor=user,
+            user=user,
+            all_off=form.cleaned_data["all_off"],
+            quiet_start=form.cleaned_time("quiet_start"),
+            quiet_end=form.cleaned_time("quiet_end"),
+            channels=form.cleaned_channels(),
+        )
+        messages.success(request, _("Your choices have been saved."))
+        return redirect("notification_preferences")
+    return render(
+        request,
+        "notifications/preferences.jinja",
+        {
+            "form": form,
+            "has_phone": bool(user.phone),
+            "vapid_public_key": settings.VAPID_PUBLIC_KEY,
+            "push_count": user.push_subscriptions.count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def push_subscribe(request: HttpRequest) -> JsonResponse:
+    form = PushSubscriptionForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    push_subscription_save(user=_user(request), **form.cleaned_data)
+    return JsonResponse({"ok": True})
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request: HttpRequest) -> JsonResponse:
+    endpoint = request.POST.get("endpoint", "")
+    if endpoint:
+        push_subscription_delete(user=_user(request), endpoint=endpoint)
+    else:
+        for subscription in _user(request).push_subscriptions.all():
+            push_subscription_delete(user=_user(request), endpoint=subscription.endpoint)
+    return JsonResponse({"ok": True})
+
+
+@cache_control(max_age=0, no_cache=True)
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served from the site root so it may handle pushes for every page."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("peerpath/service-worker.js")
+    with open(str(path), encoding="utf-8") as source:  # noqa: PTH123
+        response = HttpResponse(source.read(), content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@login_required
+@require_safe
+def failures(request: HttpRequest, slug: str) -> HttpResponse:
+    user = _user(request)
+    organisation = accounts_access.get_staff_organisation(user, slug)
+    deliveries = list(access.failed_deliveries(user, organisation)[:100])
+    jobs = list(access.dead_jobs(user, organisation)[:100])
+    return render(
+        request,
+        "notifications/failures.jinja",
+        {"organisation": organisation, "deliveries": deliveries, "jobs": jobs},
+    )
+
+
+@login_required
+@require_POST
+def failure_retry(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+    user = _user(request)
+    organisation = accounts_access.get_staff_organisation(user, slug)
+    if request.POST.get("kind") == "job":
+        job_retry(actor=user, job=access.get_dead_job(user, organisation, public_id))
+    else:
+        delivery_retry(
+            actor=user, delivery=access.get_failed_delivery(user, organisation, public_id)
+        )
+    messages.success(request, _("It will be tried again in the next minute."))
+    return redirect("notification_failures", slug=organisation.slug)
