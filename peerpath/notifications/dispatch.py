@@ -212,7 +212,7 @@ def _send_texts(deliveries: list[Delivery], outcome: _Outcome) -> None:
         return
     backend = get_sms_backend()
     for delivery in deliveries:
-        phone = delivery.notification.recipient.phone
+        phone = delivery.notification.recipient.phone.strip()
         if not phone:
             outcome.skip(delivery, "No mobile number")
             continue
