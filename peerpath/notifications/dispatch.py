@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import F
+from django.db.models import Case, CharField, F, Value, When
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -31,6 +31,7 @@ from peerpath.notifications.quiet import quiet_until
 from peerpath.notifications.services import chosen_channels
 
 logger = logging.getLogger(__name__)
+RECORD_EVERY = 50
 
 
 def deliveries_reap_expired_leases() -> int:
@@ -96,6 +97,7 @@ class _Outcome:
         self.worker_id = worker_id
         self.now = now
         self.sent_ids: list[int] = []
+        self.provider_ids: dict[int, str] = {}
         self.skipped: dict[str, list[int]] = defaultdict(list)
 
     def _claimed(self, ids: Iterable[int]) -> object:
@@ -105,15 +107,31 @@ class _Outcome:
         self.sent_ids.extend(d.pk for d in deliveries)
 
     def sent(self, delivery: Delivery, provider_id: str) -> None:
-        # Written at once: a crash after the provider accepted must not lose the record.
-        self._claimed([delivery.pk]).update(  # type: ignore[attr-defined]
+        """Record a send that a provider accepted; written every RECORD_EVERY sends.
+
+        A worker killed before writing leaves up to RECORD_EVERY sends unrecorded; they are
+        sent again after the lease with the same idempotency key, which an idempotent provider
+        accepts once. Writing in small groups keeps that window short and the database calm.
+        """
+        self.provider_ids[delivery.pk] = provider_id[:100]
+        if len(self.provider_ids) >= RECORD_EVERY:
+            self._record_provider_ids()
+
+    def _record_provider_ids(self) -> None:
+        if not self.provider_ids:
+            return
+        self._claimed(self.provider_ids).update(  # type: ignore[attr-defined]
             status=DeliveryStatus.SENT,
             sent_at=self.now,
-            provider_id=provider_id[:100],
+            provider_id=Case(
+                *[When(pk=pk, then=Value(pid)) for pk, pid in self.provider_ids.items()],
+                output_field=CharField(),
+            ),
             lease_until=None,
             last_error="",
             updated_at=self.now,
         )
+        self.provider_ids = {}
 
     def skip(self, delivery: Delivery, reason: str) -> None:
         self.skipped[reason].append(delivery.pk)
@@ -151,6 +169,7 @@ class _Outcome:
         )
 
     def flush(self) -> None:
+        self._record_provider_ids()
         if self.sent_ids:
             self._claimed(self.sent_ids).update(  # type: ignore[attr-defined]
                 status=DeliveryStatus.SENT, sent_at=self.now, lease_until=None, updated_at=self.now

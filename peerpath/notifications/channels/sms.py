@@ -6,6 +6,7 @@ key, so a provider that honours keys accepts it once.
 
 from __future__ import annotations
 
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,14 @@ class FileSmsBackend:
         with self._lock, (folder / "outbox.log").open("a", encoding="utf-8") as outbox:
             outbox.write(line)
         return f"file-{idempotency_key}"
+
+
+class ConsoleSmsBackend:
+    """Writes each text to standard output (a worker's log in development; benchmarks)."""
+
+    def send(self, *, to: str, body: str, idempotency_key: str) -> str:
+        sys.stdout.write(f"SMS to {to[-4:].rjust(len(to), '*')} ({idempotency_key}): {body}\n")
+        return f"console-{idempotency_key}"
 
 
 @dataclass
