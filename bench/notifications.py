@@ -99,8 +99,13 @@ def env_for(var_dir: str, database_url: str | None) -> dict[str, str]:
 
 def python(code_or_args: list[str], env: dict[str, str]) -> str:
     return subprocess.run(
-        [sys.executable, *code_or_args], cwd=ROOT, env=env, check=True,
-        capture_output=True, text=True, timeout=1800,
+        [sys.executable, *code_or_args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     ).stdout.strip()
 
 
@@ -119,8 +124,11 @@ def run_workers(env: dict[str, str], workers: int, count: int) -> float:
     started = time.perf_counter()
     processes = [
         subprocess.Popen(
-            [sys.executable, "manage.py", "worker", "--until-idle"], cwd=ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [sys.executable, "manage.py", "worker", "--until-idle"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for _ in range(workers)
     ]
@@ -144,9 +152,13 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--postgres", help="e.g. postgres://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
-    print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"{args.count} due deliveries per run, batch {BATCH}\n")
-    print("| database | floor: bare UPDATE ... RETURNING (rows/s) | 1 worker (/s) | 2 workers (/s) | 2 workers / floor |")
+    print(
+        "| database | floor: bare UPDATE ... RETURNING (rows/s) | 1 worker (/s) | 2 workers (/s) | 2 workers / floor |"
+    )
     print("|---|---|---|---|---|")
     targets = [("SQLite", None)]
     if args.postgres:
@@ -154,14 +166,19 @@ def main() -> None:
     for name, url in targets:
         with tempfile.TemporaryDirectory() as var_dir:
             results = []
-            for step in ("floor", 1, 2):
+            steps: tuple[int, ...] = (0, 1, 2)  # 0: the bare floor
+            for step in steps:
                 database_url = fresh_postgres(url) if url else None
                 if not url:
                     for file in Path(var_dir).glob("peerpath.sqlite3*"):
                         file.unlink()
                 env = env_for(var_dir, database_url)
                 python(["manage.py", "migrate", "--noinput", "-v0"], env)
-                results.append(floor(env, args.count) if step == "floor" else run_workers(env, step, args.count))
+                results.append(
+                    floor(env, args.count)
+                    if step == 0
+                    else run_workers(env, step, args.count)
+                )
             bare, one, two = results
             print(f"| {name} | {bare:,.0f} | {one:,.0f} | {two:,.0f} | {two / bare:.2f} |")
 

@@ -28,7 +28,11 @@ with transaction.atomic():
         )
         membership_grant(actor=None, user=user, organisation=organisation, role=Role.MEMBER)
         notification_preferences_update(
-            actor=user, user=user, all_off=False, quiet_start=None, quiet_end=None,
+            actor=user,
+            user=user,
+            all_off=False,
+            quiet_start=None,
+            quiet_end=None,
             channels={Purpose.WAITING_LIST_OFFER: [Channel.SMS]},
         )
         for offer in range(PER_MEMBER):
@@ -39,4 +43,3 @@ with transaction.atomic():
                     idempotency_key=f"offer:{number}:{offer}",
                     organisation=organisation,
                 )
-print("seeded")

@@ -45,9 +45,7 @@ def _database_url(tmp_path: Path) -> str | None:
 
 
 def _env(tmp_path: Path, fake_url: str, database_url: str | None) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}
-    }
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.local",
         PEERPATH_VAR_DIR=str(tmp_path),
@@ -69,17 +67,26 @@ def _env(tmp_path: Path, fake_url: str, database_url: str | None) -> dict[str, s
 
 def _run(args: list[str], env: dict[str, str]) -> str:
     result = subprocess.run(  # noqa: S603
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=120, check=False,
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
 
 def _worker(env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(  # noqa: S603
-        [sys.executable, "manage.py", "worker"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
 
 

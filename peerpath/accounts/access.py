@@ -176,13 +176,16 @@ def members_of(user: AnyUser, organisation: Organisation) -> QuerySet[Membership
     )
 
 
-def email_in_use(email: str) -> bool:
-    """Whether an account already uses this address (for staff forms, never shown publicly)."""
-    return User.objects.filter(email=email.lower()).exists()
-
-
 def account_for_email(email: str) -> User | None:
-    return User.objects.filter(email=email.lower()).first()
+    """The account using this address, as its sign-in or as a confirmed extra address."""
+    from allauth.account.models import EmailAddress
+
+    address = email.lower()
+    user = User.objects.filter(email=address).first()
+    if user is None:
+        extra = EmailAddress.objects.filter(email__iexact=address).select_related("user").first()
+        user = extra.user if extra is not None else None
+    return user
 
 
 def own_supporter_profile(user: AnyUser) -> SupporterProfile:

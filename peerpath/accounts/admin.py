@@ -194,6 +194,11 @@ class MembershipAdmin(AuditedAdmin):
     fields = ("user", "organisation", "role", "created_at", "ended_at")
     readonly_fields = ("user", "organisation", "role", "created_at")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # An ended role is not reopened here (it could clash with a newer one): invite again.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "ended_at") if obj is not None and obj.ended_at else fields
+
     @admin.display(description=_("person"), ordering="user__display_name")
     def person(self, obj: Membership) -> str:
         return str(obj.user)

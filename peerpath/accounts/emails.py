@@ -28,6 +28,19 @@ def send_invitation(*, request: HttpRequest, invitation: Invitation, token: str)
     )
 
 
+def send_account_exists(*, request: HttpRequest, email: str, organisation: Organisation) -> None:
+    _send(
+        to=email,
+        subject=f"Your {organisation.name} account",
+        template="accounts/email/account_exists.txt",
+        context={
+            "organisation": organisation,
+            "sign_in": request.build_absolute_uri(reverse("account_login")),
+            "reset": request.build_absolute_uri(reverse("account_reset_password")),
+        },
+    )
+
+
 def send_set_password(*, request: HttpRequest, user: User, organisation: Organisation) -> None:
     key = default_token_generator.make_token(user)
     path = reverse(

@@ -171,6 +171,7 @@ class EraseForm(forms.Form):
 
 class MemberOnBehalfForm(forms.Form):
     email = forms.EmailField(
+        max_length=254,
         label=_("Her email address"),
         help_text=_("We will send her a link to choose her own password."),
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
@@ -195,6 +196,7 @@ class MemberOnBehalfForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
+        max_length=254,
         label=_("Their email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
@@ -213,6 +215,10 @@ class InvitationForm(forms.Form):
 
 
 class InvitationSignupForm(forms.Form):
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
     display_name = forms.CharField(label=_("Your name as colleagues will see it"), max_length=60)
     password1 = forms.CharField(
         label=_("Choose a password"),
@@ -232,8 +238,12 @@ class InvitationSignupForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", _("The two passwords are different. Type them again."))
         elif first:
+            from peerpath.accounts.models import User
+
             try:
-                validate_password(first)
+                validate_password(
+                    first, User(email=self.email, display_name=data.get("display_name", ""))
+                )
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data

@@ -51,7 +51,7 @@ class SessionPolicyMiddleware:
         return self.get_response(request)
 
 
-STAFF_ONLY_PREFIXES = ("/staff/", "/admin/", "/account/")
+STAFF_ONLY_PREFIXES = ("/staff/", "/admin/", "/account/", "/inbox/")
 
 
 class StaffMFAMiddleware:

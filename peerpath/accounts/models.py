@@ -148,7 +148,8 @@ class Membership(BaseModel):
         )
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+        # No name here: this text is copied into the admin's history, which outlives erasure.
+        return f"{self.get_role_display()} membership {self.public_id}"
 
     @property
     def is_active(self) -> bool:

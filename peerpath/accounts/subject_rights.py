@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from peerpath.accounts.models import (
     ConsentRecord,
+    Invitation,
     MemberProfile,
     Membership,
     SupporterProfile,
@@ -16,6 +18,11 @@ from peerpath.accounts.models import (
 from peerpath.audit.models import Action, AuditEvent
 from peerpath.audit.services import audit_record
 from peerpath.core import clock
+from peerpath.notifications.models import (
+    Notification,
+    NotificationPreference,
+    PushSubscription,
+)
 
 ERASED_DISPLAY_NAME = "Former member"
 ERASED_PROFILE_FIELDS = (
@@ -66,6 +73,13 @@ def member_data_export(*, actor: User, user: User) -> dict[str, Any]:
             }
             for record in ConsentRecord.objects.filter(user=user).select_related("text")
         ],
+        "other_email_addresses": _email_addresses(user),
+        "matches": _matches(user),
+        "notifications": [
+            {"when": _date(n.due_at), "what": n.get_purpose_display(), "read": _date(n.read_at)}
+            for n in Notification.objects.filter(recipient=user).order_by("-due_at")[:500]
+        ],
+        "notification_choices": _notification_choices(user),
         "activity": [
             {
                 "when": _date(event.at),
@@ -174,11 +188,19 @@ def user_erase(*, actor: User, user: User) -> User:
             fields=["ended_at"],
             detail="erasure",
         )
+    _end_matches(actor=actor, user=user, now=now)
+    erased_email = f"erased-{user.public_id}@erased.invalid"
+    Invitation.objects.filter(Q(email=user.email.lower()) | Q(accepted_by=user)).update(
+        email=erased_email, updated_at=now
+    )
+    _forget_admin_history(user)
+    PushSubscription.objects.filter(user=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
     for session in UserSession.objects.filter(user=user):
         session.end()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
-    user.email = f"erased-{user.public_id}@erased.invalid"
+    user.email = erased_email
     user.display_name = ERASED_DISPLAY_NAME
     user.phone = ""
     user.set_unusable_password()
@@ -187,3 +209,88 @@ def user_erase(*, actor: User, user: User) -> User:
     user.session_epoch += 1
     user.save()
     return user
+
+
+def _end_matches(*, actor: User, user: User, now: Any) -> None:
+    """Her matches end with her: a supporter stops seeing her, and a supporter who leaves
+    stops holding places for mothers who would wait for replies that never come."""
+    from peerpath.buddying.models import Match, MatchStatus
+
+    matches = list(
+        Match.objects.filter(
+            Q(member__user=user) | Q(supporter__user=user), status=MatchStatus.ACTIVE
+        ).select_related("organisation")
+    )
+    Match.objects.filter(pk__in=[m.pk for m in matches]).update(
+        status=MatchStatus.ENDED, ended_at=now, updated_at=now
+    )
+    for match in matches:
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=match,
+            organisation=match.organisation,
+            fields=["ended_at", "status"],
+            detail="erasure",
+        )
+
+
+def _forget_admin_history(user: User) -> None:
+    """The admin's history copies each object's name when it is changed; blank hers."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    memberships = [
+        str(pk) for pk in Membership.objects.filter(user=user).values_list("pk", flat=True)
+    ]
+    for model, ids in ((User, [str(user.pk)]), (Membership, memberships)):
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+        ).update(object_repr="(erased)")
+
+
+def _email_addresses(user: User) -> list[dict[str, Any]]:
+    from allauth.account.models import EmailAddress
+
+    return [
+        {"email": address.email, "verified": address.verified, "primary": address.primary}
+        for address in EmailAddress.objects.filter(user=user)
+    ]
+
+
+def _matches(user: User) -> list[dict[str, Any]]:
+    from peerpath.buddying.models import Match
+
+    rows = Match.objects.filter(Q(member__user=user) | Q(supporter__user=user)).select_related(
+        "member__user", "supporter__user"
+    )
+    return [
+        {
+            "you_are": "supported" if match.member.user_id == user.pk else "supporter",
+            "with": (
+                match.supporter.user.display_name
+                if match.member.user_id == user.pk
+                else match.member.user.display_name
+            ),
+            "status": match.get_status_display(),
+            "since": _date(match.created_at),
+            "ended": _date(match.ended_at),
+        }
+        for match in rows
+    ]
+
+
+def _notification_choices(user: User) -> dict[str, Any]:
+    preference = NotificationPreference.objects.filter(user=user).first()
+    if preference is None:
+        return {"saved": False}
+    return {
+        "saved": True,
+        "all_off": preference.all_off,
+        "quiet_from": str(preference.quiet_start or ""),
+        "quiet_until": str(preference.quiet_end or ""),
+        "channels": preference.channels,
+        "phones_and_computers_with_notifications": PushSubscription.objects.filter(
+            user=user
+        ).count(),
+    }

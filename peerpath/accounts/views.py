@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -200,7 +201,13 @@ def account_data_page(request: HttpRequest) -> HttpResponse:
 def account_delete(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = EraseForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not ratelimit.consume(
+        request, action="reauthenticate", user=user
+    ):
+        # The same limit as confirming a password elsewhere: no unlimited guessing here.
+        form.is_valid()
+        form.add_error("password", _("Too many tries. Wait a few minutes and try again."))
+    elif request.method == "POST" and form.is_valid():
         user_erase(actor=user, user=user)
         logout(request)
         messages.success(request, _("Your account has been deleted. Take care of yourself."))
@@ -294,8 +301,11 @@ def staff_member_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = MemberOnBehalfForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        if access.email_in_use(email):
-            form.add_error("email", _("There is already an account with this email address."))
+        existing = access.account_for_email(email)
+        if existing is not None:
+            # Never tell staff of one charity who has an account (perhaps with another): she
+            # is emailed instead, and can sign in or reset her password herself.
+            emails.send_account_exists(request=request, email=email, organisation=organisation)
         else:
             with transaction.atomic():
                 member = member_create_on_behalf(
@@ -306,12 +316,11 @@ def staff_member_create(request: HttpRequest, slug: str) -> HttpResponse:
                     consent_method=form.cleaned_data["consent_method"],
                 )
             emails.send_set_password(request=request, user=member, organisation=organisation)
-            messages.success(
-                request,
-                _("Account created. We have emailed %(email)s a link to choose a password.")
-                % {"email": email},
-            )
-            return redirect("staff_members", slug=organisation.slug)
+        messages.success(
+            request,
+            _("Done. We have emailed %(email)s with what to do next.") % {"email": email},
+        )
+        return redirect("staff_members", slug=organisation.slug)
     return render(
         request, "accounts/staff_member_create.jinja", {"organisation": organisation, "form": form}
     )
@@ -369,7 +378,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:  #
     if existing is not None:
         context["sign_in_url"] = f"{reverse('account_login')}?next={request.path}"
         return render(request, "accounts/invitation_accept.jinja", context)
-    form = InvitationSignupForm(request.POST or None)
+    form = InvitationSignupForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         from allauth.account.models import EmailAddress
 

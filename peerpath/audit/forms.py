@@ -29,6 +29,9 @@ def _start_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
 class AuditSearchForm(forms.Form):
     action = forms.ChoiceField(label=_("What happened"), required=False)
     object_type = forms.ChoiceField(label=_("Type of record"), required=False)
@@ -67,6 +70,11 @@ class AuditSearchForm(forms.Form):
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
+        for name in ("date_from", "date_to"):
+            value = self.cleaned_data.get(name)
+            if value and not (EARLIEST_YEAR <= value.year <= LATEST_YEAR):
+                self.add_error(name, _("Enter a date between 2000 and 2100"))
+                self.cleaned_data.pop(name, None)
         date_from = self.cleaned_data.get("date_from")
         date_to = self.cleaned_data.get("date_to")
         if date_from and date_to and date_to < date_from:

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 def active_match_exists(*, member: Membership, supporter_user: User) -> bool:
     return Match.objects.filter(
         member=member,
+        member__ended_at__isnull=True,
         supporter__user=supporter_user,
         supporter__ended_at__isnull=True,
         status=MatchStatus.ACTIVE,

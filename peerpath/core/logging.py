@@ -16,7 +16,14 @@ _QUERY = re.compile(r"\?[^\s'\"]*")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
+# Secret tokens carried in paths: invitations, password resets, email confirmations.
+_PATH_TOKENS = re.compile(
+    r"(/invitations/|/auth/password/reset/key/|/auth/confirm-email/)[^/\s'\"]+"
+)
+
+
 def scrub(text: str) -> str:
+    text = _PATH_TOKENS.sub(r"\1[token]", text)
     return _EMAIL.sub("[email]", _QUERY.sub("?[redacted]", text))
 
 
@@ -36,6 +43,13 @@ class RedactingFilter(logging.Filter):
             message = str(record.msg)
         record.msg = scrub(message)
         record.args = None
+        if record.exc_info:
+            # Exception text can quote data (a database error names the duplicate email):
+            # format it now, scrubbed, and drop the raw exception.
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = scrub(record.exc_text)
         return True
 
 

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 def get_own_notification(user: AnyUser, public_id: str) -> Notification:
     if not isinstance(user, User):
         raise Http404
-    return get_object_or_404(inbox_for(user), public_id=public_id)
+    notification: Notification = get_object_or_404(inbox_for(user), public_id=public_id)
+    return notification
 
 
 def can_see_delivery_failures(user: AnyUser, organisation: Organisation) -> bool:

@@ -263,7 +263,8 @@ def _send_pushes(deliveries: list[Delivery], outcome: _Outcome) -> None:
         if not targets:
             outcome.skip(delivery, "No phone or browser signed up for notifications")
             continue
-        ids, errors = [], []
+        ids: list[str] = []
+        errors: list[Exception] = []
         for subscription in targets:
             try:
                 ids.append(

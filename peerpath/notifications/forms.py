@@ -12,7 +12,7 @@ from peerpath.notifications.purposes import RULES, Channel, Purpose
 CHOOSABLE = [(c.value, c.label) for c in Channel if c != Channel.IN_APP]
 
 
-def _hour_choices() -> list[tuple[str, str]]:
+def _hour_choices() -> list[tuple[str, Any]]:
     return [("", _("No quiet hours"))] + [
         (f"{hour:02d}:00", dt.time(hour).strftime("%H:%M")) for hour in range(24)
     ]

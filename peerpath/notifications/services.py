@@ -109,7 +109,7 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     unread = inbox_for(user).filter(read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=clock.now())
+    return int(unread.update(read_at=clock.now()))
 
 
 def inbox_for(user: User) -> Any:
