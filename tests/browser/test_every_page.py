@@ -62,6 +62,9 @@ PAGES: dict[str, tuple[str | None, Any, int]] = {
     ),
     "staff_invitations": ("org_admin", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
     "audit_search": ("org_admin", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
+    "inbox": ("member", None, 200),
+    "notification_preferences": ("member", None, 200),
+    "notification_failures": ("org_admin", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
 }
 
 # Not pages a person reads, or steps that only redirect without a sign-in in progress; each
@@ -77,6 +80,12 @@ NOT_PAGES = {
     "mfa_deactivate_totp": "needs a fresh sign-in",
     "mfa_generate_recovery_codes": "needs a fresh sign-in",
     "mfa_download_recovery_codes": "a file download",
+    "inbox_mark_read": "a button's POST; covered by test_notifications",
+    "notification_open": "redirects to the message's page",
+    "push_subscribe": "JSON for the push script",
+    "push_unsubscribe": "JSON for the push script",
+    "service_worker": "JavaScript for push notifications",
+    "notification_failure_retry": "a button's POST; covered by test_notifications",
 }
 ADMIN_PREFIX = "admin:"
 
@@ -88,6 +97,21 @@ def test_every_page_is_checked_in_the_browser():
         if name not in PAGES and name not in NOT_PAGES and not name.startswith(ADMIN_PREFIX)
     ]
     assert unlisted == [], "Add these to PAGES (or NOT_PAGES with a reason)"
+
+
+def _something_in_the_inbox_and_a_failure(ctx) -> None:
+    from peerpath.notifications.dispatch import deliveries_dispatch
+    from peerpath.notifications.models import Delivery, DeliveryStatus
+    from peerpath.notifications.services import notify
+
+    notify(recipient=ctx["member"], purpose="session_reminder", organisation=ctx["organisation"])
+    deliveries_dispatch(worker_id="browser-test", limit=10, lease_seconds=60)
+    failed = notify(
+        recipient=ctx["member"], purpose="waiting_list_offer", organisation=ctx["organisation"]
+    )
+    Delivery.objects.filter(notification=failed, channel="sms").update(
+        status=DeliveryStatus.FAILED, last_error="HTTP 400", attempts=1
+    )
 
 
 def sign_in(page, live_server, user) -> None:
@@ -107,6 +131,7 @@ def test_page_is_accessible_and_calm(request, page, live_server, name):
     crisis_contacts_seed_defaults(organisation=organisation, actor=None)
     ctx = {"organisation": organisation, "member": request.getfixturevalue("member")}
     consent_give(actor=ctx["member"], user=ctx["member"], kind=ConsentKind.HEALTH_DATA)
+    _something_in_the_inbox_and_a_failure(ctx)
     if persona:
         sign_in(page, live_server, request.getfixturevalue(persona))
     address = reverse(name, kwargs=build_kwargs(ctx) if build_kwargs else None)

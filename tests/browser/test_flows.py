@@ -145,3 +145,29 @@ def test_a_coordinator_must_set_up_two_step_and_then_signs_in_with_a_code(
     assert page.get_by_role("heading", level=1).inner_text() == "Amira"
     _check(page, "member-detail")
     assert membership_of(member, Role.MEMBER).public_id.hex[:8] in page.url.replace("-", "")
+
+
+def test_a_mother_sets_quiet_hours_and_reads_her_messages(page, live_server, organisation):
+    from peerpath.notifications.dispatch import deliveries_dispatch
+    from peerpath.notifications.services import notify
+    from tests.browser.test_every_page import sign_in
+
+    mum = make_person(organisation, Role.MEMBER, display_name="Linnet 120")
+    notify(recipient=mum, purpose="session_reminder", link="/account/")
+    deliveries_dispatch(worker_id="browser", limit=10, lease_seconds=60)
+    sign_in(page, live_server, mum)
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Messages (1 new)").click()
+    _check(page, "inbox")
+    page.get_by_role("link", name=re.compile("Reminders about groups")).click()
+    page.wait_for_url("**/account/")
+    page.goto(live_server.url + "/account/notifications/")
+    page.get_by_label("Quiet from").select_option("22:00")
+    page.get_by_role("button", name="Save your choices").click()
+    assert page.get_by_text("Choose both times").first.is_visible()
+    assert page.get_by_label("Quiet from").input_value() == "22:00"
+    _check(page, "preferences-error")
+    page.get_by_label("Quiet until").select_option("07:00")
+    page.get_by_role("button", name="Save your choices").click()
+    assert page.get_by_text("Your choices have been saved.").is_visible()
+    assert page.get_by_role("link", name="Messages", exact=True).is_visible()
