@@ -163,6 +163,7 @@ def test_a_mother_sets_quiet_hours_and_reads_her_messages(page, live_server, org
     page.wait_for_url("**/account/")
     page.goto(live_server.url + "/account/notifications/")
     page.get_by_label("Quiet from").select_option("22:00")
+    page.get_by_label("Quiet until").select_option("")  # forgot to choose the end
     page.get_by_role("button", name="Save your choices").click()
     assert page.get_by_text("Choose both times").first.is_visible()
     assert page.get_by_label("Quiet from").input_value() == "22:00"
