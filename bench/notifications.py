@@ -175,9 +175,7 @@ def main() -> None:
                 env = env_for(var_dir, database_url)
                 python(["manage.py", "migrate", "--noinput", "-v0"], env)
                 results.append(
-                    floor(env, args.count)
-                    if step == 0
-                    else run_workers(env, step, args.count)
+                    floor(env, args.count) if step == 0 else run_workers(env, step, args.count)
                 )
             bare, one, two = results
             print(f"| {name} | {bare:,.0f} | {one:,.0f} | {two:,.0f} | {two / bare:.2f} |")

@@ -183,6 +183,13 @@ class _Outcome:
             )
 
 
+def _render(purpose: str, name: str, context: dict[str, object]) -> str:
+    """A purpose's own template (``notifications/email/<purpose>/<name>``), else the general one."""
+    return render_to_string(
+        [f"notifications/email/{purpose}/{name}", f"notifications/email/{name}"], context
+    )
+
+
 def _link(path: str) -> str:
     return f"{settings.PEERPATH_BASE_URL.rstrip('/')}{path or '/'}"
 
@@ -202,9 +209,9 @@ def _send_emails(deliveries: list[Delivery], outcome: _Outcome) -> None:
                 "link": _link(notification.link),
                 "inbox": _link("/inbox/"),
             }
-            subject = render_to_string("notifications/email/subject.txt", context).strip()
-            text = render_to_string("notifications/email/message.txt", context)
-            html = render_to_string("notifications/email/message.html", context)
+            subject = _render(notification.purpose, "subject.txt", context).strip()
+            text = _render(notification.purpose, "message.txt", context)
+            html = _render(notification.purpose, "message.html", context)
         message = EmailMultiAlternatives(subject, text, to=[recipient.email])
         message.attach_alternative(html, "text/html")
         messages.append((delivery, message))

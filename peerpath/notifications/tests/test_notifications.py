@@ -328,3 +328,36 @@ def test_an_admin_sees_failures_for_her_organisation_and_can_send_again(
     _dispatch()
     failed.refresh_from_db()
     assert failed.status == "sent"
+
+
+def test_a_purpose_can_have_its_own_email_wording(mum):
+    notify(recipient=mum, purpose=Purpose.SESSION_REMINDER, link="/inbox/")
+    notify(recipient=mum, purpose=Purpose.NEW_GROUP, link="/inbox/")
+    _dispatch()
+    reminder, new_group = sorted(mail.outbox, key=lambda m: "reminder" not in m.subject)
+    assert reminder.subject == "A reminder from Harbour Parents Peer Support"
+    assert "a group or session you booked" in reminder.body
+    assert new_group.subject == "A message from Harbour Parents Peer Support"
+
+
+def test_a_browser_signs_up_for_phone_notifications_and_can_stop(mum):
+    client = Client()
+    client.force_login(mum)
+    bad = client.post(reverse("push_subscribe"), {"endpoint": "not a url"})
+    assert bad.status_code == 400
+    assert "endpoint" in bad.json()["errors"]
+    ok = client.post(
+        reverse("push_subscribe"),
+        {"endpoint": "https://push.example/send/abc", "p256dh": "BPk", "auth": "x1"},
+    )
+    assert ok.json() == {"ok": True}
+    assert mum.push_subscriptions.count() == 1
+    client.post(reverse("push_unsubscribe"), {"endpoint": "https://push.example/send/abc"})
+    assert mum.push_subscriptions.count() == 0
+
+
+def test_the_service_worker_is_served_from_the_root_for_every_page(client):
+    response = client.get("/service-worker.js")
+    assert response["Content-Type"] == "application/javascript"
+    assert response["Service-Worker-Allowed"] == "/"
+    assert b"showNotification" in response.content
