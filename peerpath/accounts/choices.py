@@ -24,6 +24,14 @@ class Stage(models.TextChoices):
     NOT_SAID = "not_said", _("I would rather not say")
 
 
+# How staff pages describe her stage (the choices above are in her own voice).
+STAGE_FOR_STAFF = {
+    Stage.PREGNANT: _("Pregnant"),
+    Stage.BABY_BORN: _("Baby born"),
+    Stage.NOT_SAID: _("Not said"),
+}
+
+
 class Experience(models.TextChoices):
     BIRTH_TRAUMA = "birth_trauma", _("A difficult or traumatic birth")
     HYPEREMESIS = "hyperemesis", _("Severe sickness in pregnancy (hyperemesis)")

@@ -13,7 +13,14 @@ from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from peerpath.accounts.choices import ContactMethod, Role, Stage
+from peerpath.accounts.choices import (
+    STAGE_FOR_STAFF,
+    ContactMethod,
+    Experience,
+    Language,
+    Role,
+    Stage,
+)
 from peerpath.core.fields import EncryptedJSONField, EncryptedTextField
 from peerpath.core.models import BaseModel
 
@@ -182,6 +189,20 @@ class MemberProfile(BaseModel):
 
     def __str__(self) -> str:
         return f"Profile of {self.membership.user}"
+
+    @property
+    def experience_labels(self) -> list[str]:
+        labels = dict(Experience.choices)
+        return [str(labels.get(key, key)) for key in self.experiences]
+
+    @property
+    def language_labels(self) -> list[str]:
+        labels = dict(Language.choices)
+        return [str(labels.get(key, key)) for key in self.languages]
+
+    @property
+    def stage_for_staff(self) -> str:
+        return str(STAGE_FOR_STAFF.get(self.stage, ""))
 
     @property
     def prefers(self) -> list[str]:

@@ -270,3 +270,27 @@ def test_sign_up_sends_a_plain_confirmation_email_from_the_charity(organisation)
     assert "example.com" not in message.body
     page = client.get(reverse("account_email_verification_sent")).content.decode()
     assert "new@example.org" in page or "email" in page
+
+
+def test_staff_see_her_details_in_plain_words_not_codes(member, coordinator):
+    consent_give(actor=member, user=member, kind=ConsentKind.HEALTH_DATA)
+    profile = membership_of(member, Role.MEMBER).member_profile
+    from peerpath.accounts.services import member_profile_update
+
+    member_profile_update(
+        actor=member,
+        profile=profile,
+        stage="pregnant",
+        due_date=dt.date(2027, 2, 1),
+        experiences=["hyperemesis"],
+        languages=["pl"],
+    )
+    html = (
+        _client(coordinator)
+        .get(reverse("staff_member_detail", kwargs={"public_id": profile.membership.public_id}))
+        .content.decode()
+    )
+    assert "Pregnant" in html
+    assert "I am pregnant" not in html
+    assert "Severe sickness in pregnancy (hyperemesis)" in html
+    assert "Polish" in html
