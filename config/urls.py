@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("peerpath.accounts.urls")),
     path("", include("peerpath.audit.urls")),
     path("", include("peerpath.notifications.urls")),
+    path("", include("peerpath.directory.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin_site.urls),
 ]

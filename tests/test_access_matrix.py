@@ -91,6 +91,12 @@ ACCESS: dict[str, Rule] = {
         "member", kwargs=lambda ctx: {"public_id": ctx["notification"].public_id}, ok=(302,)
     ),
     "service_worker": public(ok=(200,)),
+    # Find support: open to everyone.
+    "find_support": public(ok=(200,)),
+    "service_detail": public(ok=(200,), kwargs=lambda ctx: {"public_id": ctx["service"].public_id}),
+    "service_calendar": public(
+        ok=(200,), kwargs=lambda ctx: {"public_id": ctx["service"].public_id}
+    ),
     "notification_failures": restricted(
         "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
     ),
@@ -244,6 +250,20 @@ def _delivered_notification(member: Any, organisation: Any) -> Any:
     return notification
 
 
+def _listing(organisation: Any) -> Any:
+    import datetime as dt
+
+    from peerpath.directory.models import Service
+
+    return Service.objects.create(
+        organisation=organisation,
+        name="Helpline",
+        kind="helpline",
+        summary="Call us.",
+        last_checked_on=dt.date(2026, 1, 1),
+    )
+
+
 def _failed_delivery(notification: Any) -> Any:
     from peerpath.notifications.models import Delivery, DeliveryStatus
 
@@ -276,6 +296,7 @@ def test_each_persona_gets_exactly_the_access_its_role_allows(name, personas, or
     ctx: dict[str, Any] = {**personas, "organisation": organisation}
     ctx["notification"] = _delivered_notification(personas["member"], organisation)
     ctx["failed_delivery"] = _failed_delivery(ctx["notification"])
+    ctx["service"] = _listing(organisation)
     from peerpath.accounts.models import ConsentText
     from peerpath.audit.models import Action
     from peerpath.audit.services import audit_record

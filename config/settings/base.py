@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "peerpath.safeguarding",
     "peerpath.jobs",
     "peerpath.notifications",
+    "peerpath.directory",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +27,7 @@ class Stage(models.TextChoices):
 
 
 # How staff pages describe her stage (the choices above are in her own voice).
-STAGE_FOR_STAFF = {
+STAGE_FOR_STAFF: dict[str, Any] = {
     Stage.PREGNANT: _("Pregnant"),
     Stage.BABY_BORN: _("Baby born"),
     Stage.NOT_SAID: _("Not said"),

@@ -164,4 +164,7 @@ def seed_demo() -> Organisation:
         member=_membership(amelia, Role.MEMBER),
         supporter=_membership(hazel, Role.PEER_SUPPORTER),
     )
+    from peerpath.directory.demo import seed_directory
+
+    seed_directory(organisation)
     return organisation

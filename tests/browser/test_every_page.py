@@ -63,6 +63,8 @@ PAGES: dict[str, tuple[str | None, Any, int]] = {
     "staff_invitations": ("org_admin", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
     "audit_search": ("org_admin", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
     "inbox": ("member", None, 200),
+    "find_support": (None, None, 200),
+    "service_detail": (None, lambda ctx: {"public_id": ctx["listing"].public_id}, 200),
     "notification_preferences": ("member", None, 200),
     "notification_failures": ("org_admin", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
 }
@@ -85,6 +87,7 @@ NOT_PAGES = {
     "push_subscribe": "JSON for the push script",
     "push_unsubscribe": "JSON for the push script",
     "service_worker": "JavaScript for push notifications",
+    "service_calendar": "an ICS file; covered by test_directory",
     "notification_failure_retry": "a button's POST; covered by test_notifications",
 }
 ADMIN_PREFIX = "admin:"
@@ -114,6 +117,14 @@ def _something_in_the_inbox_and_a_failure(ctx) -> None:
     )
 
 
+def _a_listing(organisation):
+    from peerpath.directory.demo import seed_directory
+    from peerpath.directory.models import Service
+
+    seed_directory(organisation)
+    return Service.objects.filter(location__isnull=False).first()
+
+
 def sign_in(page, live_server, user) -> None:
     client = Client()
     client.force_login(user)
@@ -132,6 +143,7 @@ def test_page_is_accessible_and_calm(request, page, live_server, name):
     ctx = {"organisation": organisation, "member": request.getfixturevalue("member")}
     consent_give(actor=ctx["member"], user=ctx["member"], kind=ConsentKind.HEALTH_DATA)
     _something_in_the_inbox_and_a_failure(ctx)
+    ctx["listing"] = _a_listing(organisation)
     if persona:
         sign_in(page, live_server, request.getfixturevalue(persona))
     address = reverse(name, kwargs=build_kwargs(ctx) if build_kwargs else None)

@@ -1,0 +1,32 @@
+"""iCalendar (ICS) files so a woman can put sessions in her phone's calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from icalendar import Calendar, Event
+
+from peerpath.core import clock
+from peerpath.directory.models import Occurrence, Service
+
+
+def service_calendar(service: Service, occurrences: Iterable[Occurrence], *, url: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//PeerPath//Find support//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", service.name)
+    where = f"{service.location.name}, {service.location.address}" if service.location else "Online"
+    for occurrence in occurrences:
+        event = Event()
+        event.add("uid", f"{occurrence.public_id}@peerpath")
+        event.add("dtstamp", clock.now())
+        event.add("dtstart", occurrence.starts_at)
+        event.add("dtend", occurrence.ends_at)
+        event.add("summary", service.name)
+        event.add("location", where)
+        event.add("description", f"{service.summary}\n{url}")
+        event.add("url", url)
+        if occurrence.cancelled:
+            event.add("status", "CANCELLED")
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())

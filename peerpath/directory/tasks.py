@@ -1,0 +1,17 @@
+"""Periodic: keep eight weeks of dated sessions ahead of today."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peerpath.directory.models import Schedule
+from peerpath.directory.services import occurrences_expand
+from peerpath.jobs.registry import periodic
+
+
+@periodic("directory.expand_occurrences", every=dt.timedelta(hours=24))
+def expand_occurrences() -> int:
+    return sum(
+        occurrences_expand(schedule=schedule)
+        for schedule in Schedule.objects.filter(service__is_active=True)
+    )
