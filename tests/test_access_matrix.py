@@ -91,7 +91,11 @@ ACCESS: dict[str, Rule] = {
         "member", kwargs=lambda ctx: {"public_id": ctx["notification"].public_id}, ok=(302,)
     ),
     "service_worker": public(ok=(200,)),
-    # Find support: open to everyone.
+    # Find support: open to everyone, including its Open Referral UK JSON.
+    "openreferral_services": public(ok=(200,)),
+    "openreferral_service": public(
+        ok=(200,), kwargs=lambda ctx: {"public_id": ctx["service"].public_id}
+    ),
     "find_support": public(ok=(200,)),
     "service_detail": public(ok=(200,), kwargs=lambda ctx: {"public_id": ctx["service"].public_id}),
     "service_calendar": public(

@@ -9,7 +9,9 @@ from peerpath.directory.models import Service
 
 def get_public_service(public_id: str) -> Service:
     return get_object_or_404(
-        Service.objects.select_related("location", "organisation"),
+        Service.objects.select_related("location", "organisation").prefetch_related(
+            "schedules__service"
+        ),
         public_id=public_id,
         is_active=True,
     )

@@ -1,9 +1,15 @@
 from django.urls import path
 
-from peerpath.directory import views
+from peerpath.directory import api, views
 
 urlpatterns = [
     path("find-support/", views.find_support, name="find_support"),
     path("find-support/<uuid:public_id>/", views.service_detail, name="service_detail"),
     path("find-support/<uuid:public_id>/sessions.ics", views.service_ics, name="service_calendar"),
+    path("api/v1/openreferral/services/", api.openreferral_services, name="openreferral_services"),
+    path(
+        "api/v1/openreferral/services/<uuid:public_id>/",
+        api.openreferral_service,
+        name="openreferral_service",
+    ),
 ]

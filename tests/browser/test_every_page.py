@@ -88,6 +88,8 @@ NOT_PAGES = {
     "push_unsubscribe": "JSON for the push script",
     "service_worker": "JavaScript for push notifications",
     "service_calendar": "an ICS file; covered by test_directory",
+    "openreferral_services": "JSON for other directories",
+    "openreferral_service": "JSON for other directories",
     "notification_failure_retry": "a button's POST; covered by test_notifications",
 }
 ADMIN_PREFIX = "admin:"
