@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     TALKING_THERAPIES = "talking_therapies", _("NHS Talking Therapies")
     PERINATAL_TEAM = "perinatal_team", _("Perinatal mental health team")
     MATERNAL_MENTAL_HEALTH = "maternal_mental_health", _("Maternal mental health service")
+    OTHER = "other", _("Other support")
 
 
 FORMAL_ROUTES = frozenset(

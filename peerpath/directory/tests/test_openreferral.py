@@ -84,3 +84,58 @@ def test_the_schema_check_would_catch_a_bad_export(client, organisation):
     problems = " ".join(_errors(_validator("service.json"), service))
     assert "'status' is a required property" in problems
     assert "'DAILY' is not one of" in problems
+
+
+EXAMPLES = SCHEMAS.parent / "examples"
+
+
+def test_import_of_an_export_gives_back_the_same_export(client, organisation):
+    from peerpath.directory.models import Location, Occurrence, Schedule, Service
+    from peerpath.directory.openreferral import service_from_hsds
+
+    seed_directory(organisation)
+    before = client.get(reverse("openreferral_services"), {"per_page": 100}).json()["contents"]
+    Occurrence.objects.all().delete()
+    Schedule.objects.all().delete()
+    Service.objects.all().delete()
+    Location.objects.all().delete()
+    for service in before:
+        service_from_hsds(service, organisation=organisation)
+    after = client.get(reverse("openreferral_services"), {"per_page": 100}).json()["contents"]
+    for item in (*before, *after):
+        item.pop("last_modified")
+    assert after == before
+
+
+def test_the_published_example_imports_with_what_peerpath_can_hold(organisation):
+    out = io.StringIO()
+    call_command(
+        "import_openreferral",
+        str(EXAMPLES / "service_full.json"),
+        "--organisation",
+        organisation.slug,
+        stdout=out,
+    )
+    from peerpath.directory.models import Service
+
+    example = json.loads((EXAMPLES / "service_full.json").read_text())
+    service = Service.objects.get(public_id=example["id"])
+    assert service.name == example["name"]
+    assert service.kind == "other"
+    assert service.website == example["url"]
+    assert (
+        service.location.area
+        == example["service_at_locations"][0]["location"]["addresses"][0]["city"]
+    )
+    assert "ur" in service.languages
+    assert service.schedules.count() == len(example["schedules"])
+    assert "Imported 1 services." in out.getvalue()
+
+
+def test_importing_a_file_that_is_not_json_says_so(organisation, tmp_path):
+    from django.core.management import CommandError
+
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    with pytest.raises(CommandError, match="Could not read"):
+        call_command("import_openreferral", str(broken), "--organisation", organisation.slug)
