@@ -10,7 +10,7 @@ from django.utils import timezone
 from peerpath.accounts.models import Organisation
 from peerpath.core import clock
 from peerpath.directory.choices import Family, Kind
-from peerpath.directory.models import Location, Schedule, Service
+from peerpath.directory.models import Location, PostcodeCentroid, Schedule, Service
 from peerpath.directory.services import occurrences_expand
 
 PLACES = (
@@ -315,6 +315,12 @@ def seed_directory(organisation: Organisation) -> int:
         )
         for name, address, area, postcode, lat, lon in PLACES
     ]
+    for _name, _address, _area, postcode, lat, lon in PLACES:
+        compact = postcode.replace(" ", "")
+        PostcodeCentroid.objects.update_or_create(
+            postcode=compact,
+            defaults={"outward": postcode.split()[0], "latitude": lat, "longitude": lon},
+        )
     zone = timezone.get_current_timezone()
     count = 0
     towns = {location.area for location in locations}

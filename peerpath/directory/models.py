@@ -155,3 +155,18 @@ class Occurrence(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.service} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class PostcodeCentroid(models.Model):
+    """Where a postcode is (from an ONS-style CSV), so a woman can search near her postcode."""
+
+    postcode = models.CharField(max_length=8, unique=True)  # upper case, no spaces
+    outward = models.CharField(max_length=4, db_index=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        ordering = ("postcode",)
+
+    def __str__(self) -> str:
+        return self.postcode

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,9 +12,11 @@ from django.utils import timezone
 
 from peerpath.core import clock
 from peerpath.directory.forms import ONLINE
+from peerpath.directory.geo import Point, miles_between
 from peerpath.directory.models import Location, Occurrence, Service
 
 NEXT_DATES_IN_RESULTS = 3
+DEFAULT_MILES = 5
 NEXT_DATES_ON_LISTING = 6
 
 
@@ -21,6 +24,7 @@ NEXT_DATES_ON_LISTING = 6
 class Result:
     service: Service
     next: list[Occurrence] = field(default_factory=list)
+    miles: float | None = None
 
 
 def areas() -> list[str]:
@@ -78,16 +82,37 @@ def search(filters: dict[str, Any]) -> tuple[list[Result], list[Service]]:
         occurrences = occurrences.filter(weekday__in=[int(d) for d in filters["days"]])
     if filters.get("times"):
         occurrences = occurrences.filter(time_of_day__in=filters["times"])
-    if filters.get("where") == ONLINE:
+    near: Point | None = filters.get("near")
+    radius = float(filters.get("distance") or DEFAULT_MILES)
+    if near is not None:
+        # A box around her in the database, then the exact distance below.
+        lat_span = radius / 69.0
+        lon_span = radius / (69.0 * max(math.cos(math.radians(near.latitude)), 0.01))
+        occurrences = occurrences.filter(
+            service__location__latitude__range=(near.latitude - lat_span, near.latitude + lat_span),
+            service__location__longitude__range=(
+                near.longitude - lon_span,
+                near.longitude + lon_span,
+            ),
+        )
+    elif filters.get("where") == ONLINE:
         occurrences = occurrences.filter(service__online=True)
     elif filters.get("where"):
         occurrences = occurrences.filter(service__location__area=filters["where"])
     grouped: dict[int, Result] = {}
+    place_filters = {**filters, "where": ""} if near is not None else filters
     for occurrence in occurrences:
         service = occurrence.service
-        if not _matches(service, filters):
+        if not _matches(service, place_filters):
             continue
-        result = grouped.setdefault(service.pk, Result(service=service))
+        miles = None
+        if near is not None and service.location is not None:
+            miles = miles_between(
+                near, Point(service.location.latitude or 0.0, service.location.longitude or 0.0)
+            )
+            if miles > radius:
+                continue
+        result = grouped.setdefault(service.pk, Result(service=service, miles=miles))
         if len(result.next) < NEXT_DATES_IN_RESULTS:
             result.next.append(occurrence)
     timed_filters = filters.get("days") or filters.get("times")
@@ -99,7 +124,8 @@ def search(filters: dict[str, Any]) -> tuple[list[Result], list[Service]]:
             .select_related("location", "organisation")
             .order_by("kind", "name")
             if _matches(
-                service, {**filters, "where": "" if not service.location else filters.get("where")}
+                service,
+                {**filters, "where": "" if not service.location or near else filters.get("where")},
             )
         ]
     return list(grouped.values()), anytime

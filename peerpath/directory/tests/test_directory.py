@@ -199,3 +199,54 @@ def test_an_unknown_place_in_a_shared_link_is_explained_and_other_filters_still_
     assert "There is a problem" in html
     assert "Morning group" in html
     assert "Evening group" not in html
+
+
+def _centroids(tmp_path):
+    from django.core.management import call_command
+
+    csv = tmp_path / "postcodes.csv"
+    csv.write_text(
+        "pcds,lat,long,oslaua\n"
+        "EX1 2QJ,50.7225,-3.5058,E07000041\n"
+        "EX4 1AL,50.7183,-3.5412,E07000041\n"
+        "EX8 1PS,50.6204,-3.4134,E07000040\n"
+        "not a postcode,1,1,x\n"
+    )
+    out = __import__("io").StringIO()
+    call_command("import_postcodes", str(csv), stdout=out)
+    return out.getvalue()
+
+
+def test_postcodes_load_from_an_ons_style_csv_and_bad_rows_are_counted(tmp_path):
+    assert "Loaded 3 postcodes; skipped 1 unusable rows." in _centroids(tmp_path)
+    assert "Loaded 3 postcodes" in _centroids(tmp_path)  # running again updates, adds nothing
+    from peerpath.directory.models import PostcodeCentroid
+
+    assert PostcodeCentroid.objects.count() == 3
+
+
+def test_search_near_a_postcode_shows_groups_within_the_distance(client, organisation, tmp_path):
+    _centroids(tmp_path)
+    exeter = _group(organisation, name="Heavitree group")
+    Location.objects.filter(pk=exeter.location_id).update(latitude=50.7225, longitude=-3.5058)
+    exmouth = _group(organisation, name="Exmouth group", area="Exmouth")
+    Location.objects.filter(pk=exmouth.location_id).update(latitude=50.6204, longitude=-3.4134)
+    near = client.get(reverse("find_support"), {"postcode": "ex4 1al", "distance": "3"})
+    html = near.content.decode()
+    assert "Heavitree group" in html
+    assert "Exmouth group" not in html
+    assert "miles away" in html
+    wider = client.get(
+        reverse("find_support"), {"postcode": "EX4", "distance": "10"}
+    ).content.decode()
+    assert "Exmouth group" in wider
+
+
+def test_a_postcode_we_cannot_find_is_explained_beside_the_field(client, organisation, tmp_path):
+    _centroids(tmp_path)
+    _group(organisation, name="Heavitree group")
+    unknown = client.get(reverse("find_support"), {"postcode": "ZZ9 9ZZ"}).content.decode()
+    assert "We could not find that postcode" in unknown
+    assert 'value="ZZ9 9ZZ"' in unknown
+    nonsense = client.get(reverse("find_support"), {"postcode": "my house"}).content.decode()
+    assert "Enter a postcode like EX4 3SR" in nonsense
