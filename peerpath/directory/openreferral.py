@@ -216,6 +216,13 @@ def _time(value: str | None, default: dt.time) -> dt.time:
         return default
 
 
+def _fit(model: Any, name: str, value: object) -> str:
+    """Text cut to the column's length: other directories' fields can be longer than ours."""
+    text = "" if value is None else str(value)
+    limit = model._meta.get_field(name).max_length
+    return text[:limit] if limit else text
+
+
 def _terms(data: dict[str, Any]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {group: [] for group in TAXONOMIES}
     for attribute in data.get("attributes") or []:
@@ -244,10 +251,12 @@ def service_from_hsds(data: dict[str, Any], *, organisation: Organisation) -> Se
             public_id=location_data["id"],
             defaults={
                 "organisation": organisation,
-                "name": location_data.get("name") or address.get("address_1") or "",
-                "address": address.get("address_1") or "",
-                "area": address.get("city") or "",
-                "postcode": address.get("postal_code") or "",
+                "name": _fit(
+                    Location, "name", location_data.get("name") or address.get("address_1")
+                ),
+                "address": _fit(Location, "address", address.get("address_1")),
+                "area": _fit(Location, "area", address.get("city")),
+                "postcode": _fit(Location, "postcode", address.get("postal_code")),
                 "latitude": location_data.get("latitude"),
                 "longitude": location_data.get("longitude"),
                 "directions": location_data.get("transportation") or "",
@@ -260,8 +269,10 @@ def service_from_hsds(data: dict[str, Any], *, organisation: Organisation) -> Se
         public_id=data["id"],
         defaults={
             "organisation": organisation,
-            "provider_name": "" if provider == organisation.name else provider,
-            "name": str(data["name"])[:150],
+            "provider_name": ""
+            if provider == organisation.name
+            else _fit(Service, "provider_name", provider),
+            "name": _fit(Service, "name", data["name"]),
             "kind": (terms["kind"] or [Kind.OTHER])[0],
             "summary": summary[:250],
             "what_you_do": what,
@@ -269,13 +280,13 @@ def service_from_hsds(data: dict[str, Any], *, organisation: Organisation) -> Se
             "family": terms["family"],
             "languages": [lang["code"] for lang in data.get("languages") or [] if lang.get("code")],
             "is_free": fees.strip().lower() in {"", "free"},
-            "cost": "" if fees.strip().lower() in {"", "free"} else fees,
+            "cost": "" if fees.strip().lower() in {"", "free"} else _fit(Service, "cost", fees),
             "online": online,
             "location": location,
             "how_to_join": str(data.get("application_process") or ""),
-            "phone": str(phones[0]["number"]) if phones else "",
-            "email": str(data.get("email") or ""),
-            "website": str(data.get("url") or ""),
+            "phone": _fit(Service, "phone", phones[0]["number"]) if phones else "",
+            "email": _fit(Service, "email", data.get("email")),
+            "website": _fit(Service, "website", data.get("url")),
             "last_checked_on": dt.date.fromisoformat(checked) if checked else clock.today(),
             "is_active": data.get("status", "active") == "active",
         },

@@ -7,7 +7,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Min, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from peerpath.core import clock
@@ -16,6 +17,7 @@ from peerpath.directory.geo import Point, miles_between
 from peerpath.directory.models import Location, Occurrence, Service
 
 NEXT_DATES_IN_RESULTS = 3
+RESULTS_SHOWN = 30
 DEFAULT_MILES = 5
 NEXT_DATES_ON_LISTING = 6
 
@@ -44,67 +46,97 @@ def window(when: str, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     return now, start_of_week + dt.timedelta(weeks=1)
 
 
-def _matches(service: Service, filters: dict[str, Any]) -> bool:  # noqa: PLR0911
-    if filters.get("kinds") and service.kind not in filters["kinds"]:
-        return False
-    if filters.get("stage") and filters["stage"] not in service.for_whom:
-        return False
-    if filters.get("family") and not set(filters["family"]) <= set(service.family):
-        return False
-    if filters.get("language") and filters["language"] not in service.languages:
-        return False
-    if filters.get("free") and not service.is_free:
-        return False
-    where = filters.get("where")
-    if where == ONLINE:
-        return service.online
-    if where:
-        return service.location is not None and service.location.area == where
-    return True
+def _json_has(field_name: str, value: str) -> Q:
+    """Whether a JSON list field holds a value, on SQLite and PostgreSQL alike.
+
+    Both render a list of strings as text with each item in double quotes, so the quoted
+    value is matched as text (the keys are our own choice values, which hold no quotes).
+    """
+    return Q(**{f"_{field_name}_text__contains": f'"{value}"'})
 
 
-def search(filters: dict[str, Any]) -> tuple[list[Result], list[Service]]:
-    """Sessions in the chosen window, grouped by service, and the services that have no
-    sessions (helplines, one-to-one support, NHS routes) that match the other filters."""
+def _service_filters(filters: dict[str, Any], prefix: str = "") -> tuple[dict[str, Any], Q]:
+    """Annotations and a Q for the service-level filters, relative to ``prefix``."""
+    annotations = {
+        f"_{name}_text": Cast(f"{prefix}{name}", TextField())
+        for name in ("for_whom", "family", "languages")
+    }
+    condition = Q(**{f"{prefix}is_active": True})
+    if filters.get("kinds"):
+        condition &= Q(**{f"{prefix}kind__in": filters["kinds"]})
+    if filters.get("stage"):
+        condition &= _json_has("for_whom", filters["stage"])
+    for value in filters.get("family") or []:
+        condition &= _json_has("family", value)
+    if filters.get("language"):
+        condition &= _json_has("languages", filters["language"])
+    if filters.get("free"):
+        condition &= Q(**{f"{prefix}is_free": True})
+    return annotations, condition
+
+
+def _place_filter(filters: dict[str, Any], prefix: str = "") -> Q:
+    near: Point | None = filters.get("near")
+    if near is not None:
+        radius = float(filters.get("distance") or DEFAULT_MILES)
+        lat_span = radius / 69.0
+        lon_span = radius / (69.0 * max(math.cos(math.radians(near.latitude)), 0.01))
+        return Q(
+            **{
+                f"{prefix}location__latitude__range": (
+                    near.latitude - lat_span,
+                    near.latitude + lat_span,
+                ),
+                f"{prefix}location__longitude__range": (
+                    near.longitude - lon_span,
+                    near.longitude + lon_span,
+                ),
+            }
+        )
+    if filters.get("where") == ONLINE:
+        return Q(**{f"{prefix}online": True})
+    if filters.get("where"):
+        return Q(**{f"{prefix}location__area": filters["where"]})
+    return Q()
+
+
+def search(
+    filters: dict[str, Any], *, limit: int = RESULTS_SHOWN
+) -> tuple[list[Result], list[Service]]:
+    """The soonest ``limit`` services with sessions in the chosen window, each with its next
+    dates, and the services without sessions (helplines, one-to-one, NHS routes) that match.
+
+    Every filter runs in the database; the number of queries is the same whatever the size of
+    the directory or of the results.
+    """
     now = clock.now()
     start, end = window(filters.get("when") or "this_week", now)
-    occurrences: QuerySet[Occurrence] = (
-        Occurrence.objects.filter(
-            starts_at__gte=max(start, now),
-            starts_at__lt=end,
-            cancelled=False,
-            service__is_active=True,
-        )
-        .select_related("service__location", "service__organisation")
-        .order_by("starts_at")
+    annotations, service_condition = _service_filters(filters, prefix="service__")
+    occurrences = Occurrence.objects.annotate(**annotations).filter(
+        service_condition,
+        _place_filter(filters, prefix="service__"),
+        starts_at__gte=max(start, now),
+        starts_at__lt=end,
+        cancelled=False,
     )
     if filters.get("days"):
         occurrences = occurrences.filter(weekday__in=[int(d) for d in filters["days"]])
     if filters.get("times"):
         occurrences = occurrences.filter(time_of_day__in=filters["times"])
     near: Point | None = filters.get("near")
+    # Near a postcode the box above is cut to a circle here, so fetch a few more.
+    wanted = limit * 4 if near is not None else limit
+    soonest = list(
+        occurrences.values("service_id")
+        .annotate(first=Min("starts_at"))
+        .order_by("first", "service_id")[:wanted]
+    )
+    ids = [row["service_id"] for row in soonest]
+    services = Service.objects.select_related("location", "organisation").in_bulk(ids)
     radius = float(filters.get("distance") or DEFAULT_MILES)
-    if near is not None:
-        # A box around her in the database, then the exact distance below.
-        lat_span = radius / 69.0
-        lon_span = radius / (69.0 * max(math.cos(math.radians(near.latitude)), 0.01))
-        occurrences = occurrences.filter(
-            service__location__latitude__range=(near.latitude - lat_span, near.latitude + lat_span),
-            service__location__longitude__range=(
-                near.longitude - lon_span,
-                near.longitude + lon_span,
-            ),
-        )
-    elif filters.get("where") == ONLINE:
-        occurrences = occurrences.filter(service__online=True)
-    elif filters.get("where"):
-        occurrences = occurrences.filter(service__location__area=filters["where"])
-    grouped: dict[int, Result] = {}
-    place_filters = {**filters, "where": ""} if near is not None else filters
-    for occurrence in occurrences:
-        service = occurrence.service
-        if not _matches(service, place_filters):
-            continue
+    results: dict[int, Result] = {}
+    for service_id in ids:
+        service = services[service_id]
         miles = None
         if near is not None and service.location is not None:
             miles = miles_between(
@@ -112,23 +144,28 @@ def search(filters: dict[str, Any]) -> tuple[list[Result], list[Service]]:
             )
             if miles > radius:
                 continue
-        result = grouped.setdefault(service.pk, Result(service=service, miles=miles))
+        results[service_id] = Result(service=service, miles=miles)
+        if len(results) >= limit:
+            break
+    for occurrence in occurrences.filter(service_id__in=list(results)).order_by("starts_at"):
+        result = results[occurrence.service_id]
         if len(result.next) < NEXT_DATES_IN_RESULTS:
             result.next.append(occurrence)
-    timed_filters = filters.get("days") or filters.get("times")
     anytime: list[Service] = []
-    if not timed_filters:
-        anytime = [
-            service
-            for service in Service.objects.filter(is_active=True, schedules__isnull=True)
+    if not (filters.get("days") or filters.get("times")):
+        any_annotations, any_condition = _service_filters(filters)
+        place = (
+            Q()
+            if near is not None or filters.get("where") == ONLINE
+            else (_place_filter(filters) | Q(location__isnull=True))
+        )
+        anytime = list(
+            Service.objects.annotate(**any_annotations)
+            .filter(any_condition, place, schedules__isnull=True)
             .select_related("location", "organisation")
-            .order_by("kind", "name")
-            if _matches(
-                service,
-                {**filters, "where": "" if not service.location or near else filters.get("where")},
-            )
-        ]
-    return list(grouped.values()), anytime
+            .order_by("kind", "name")[:limit]
+        )
+    return list(results.values()), anytime
 
 
 def next_dates(service: Service, count: int = NEXT_DATES_ON_LISTING) -> list[Occurrence]:

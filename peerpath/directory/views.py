@@ -34,6 +34,7 @@ def find_support(request: HttpRequest) -> HttpResponse:
             "results": results,
             "anytime": anytime,
             "suggestion": suggestion,
+            "results_shown": querysets.RESULTS_SHOWN,
             "share_url": request.build_absolute_uri(
                 f"{reverse('find_support')}?{urlencode(request.GET, doseq=True)}"
             ),
