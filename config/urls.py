@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("peerpath.audit.urls")),
     path("", include("peerpath.notifications.urls")),
     path("", include("peerpath.directory.urls")),
+    path("", include("peerpath.bookings.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -91,6 +91,23 @@ ACCESS: dict[str, Rule] = {
         "member", kwargs=lambda ctx: {"public_id": ctx["notification"].public_id}, ok=(302,)
     ),
     "service_worker": public(ok=(200,)),
+    # Bookings: hers alone.
+    "my_bookings": signed_in(ok=(200,)),
+    "booking_create": signed_in(
+        ok=(302,), method="post", kwargs=lambda ctx: {"public_id": ctx["session"].public_id}
+    ),
+    "booking_cancel": restricted(
+        "member",
+        ok=(302,),
+        method="post",
+        kwargs=lambda ctx: {"public_id": ctx["booking"].public_id},
+    ),
+    "booking_accept": restricted(
+        "member",
+        ok=(302,),
+        method="post",
+        kwargs=lambda ctx: {"public_id": ctx["booking"].public_id},
+    ),
     # Find support: open to everyone, including its Open Referral UK JSON.
     "openreferral_services": public(ok=(200,)),
     "openreferral_service": public(
@@ -268,6 +285,39 @@ def _listing(organisation: Any) -> Any:
     )
 
 
+def _session_and_booking(organisation: Any, member: Any) -> tuple[Any, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from peerpath.bookings.services import booking_create
+    from peerpath.directory.models import Location, Occurrence, Service
+
+    location = Location.objects.create(
+        organisation=organisation, name="Hall", address="1 High St", area="Exeter"
+    )
+    service = Service.objects.create(
+        organisation=organisation,
+        name="Course",
+        kind="activity_group",
+        summary="A course.",
+        location=location,
+        booking_required=True,
+        capacity=30,
+        last_checked_on=dt.date(2026, 1, 1),
+    )
+    starts = timezone.now() + dt.timedelta(days=3)
+    session = Occurrence.objects.create(
+        service=service,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        original_starts_at=starts,
+        weekday=0,
+        time_of_day="morning",
+    )
+    return session, booking_create(actor=member, occurrence=session)
+
+
 def _failed_delivery(notification: Any) -> Any:
     from peerpath.notifications.models import Delivery, DeliveryStatus
 
@@ -301,6 +351,7 @@ def test_each_persona_gets_exactly_the_access_its_role_allows(name, personas, or
     ctx["notification"] = _delivered_notification(personas["member"], organisation)
     ctx["failed_delivery"] = _failed_delivery(ctx["notification"])
     ctx["service"] = _listing(organisation)
+    ctx["session"], ctx["booking"] = _session_and_booking(organisation, personas["member"])
     from peerpath.accounts.models import ConsentText
     from peerpath.audit.models import Action
     from peerpath.audit.services import audit_record

@@ -20,6 +20,11 @@ SENSITIVE_MODELS = (
     "Invitation",
     "Match",
     "AuditEvent",
+    "Booking",
+    "Notification",
+    "Delivery",
+    "NotificationPreference",
+    "PushSubscription",
 )
 PATTERN = re.compile(rf"\b({'|'.join(SENSITIVE_MODELS)})\.objects\b")
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "peerpath.jobs",
     "peerpath.notifications",
     "peerpath.directory",
+    "peerpath.bookings",
 ]
 
 MIDDLEWARE = [

@@ -86,6 +86,16 @@ def notify(
 
 
 @transaction.atomic
+def notifications_withdraw(*, idempotency_keys: list[str]) -> int:
+    """Stop notifications not yet sent (a reminder for a booking that was cancelled)."""
+    return int(
+        Delivery.objects.filter(
+            notification__idempotency_key__in=idempotency_keys, status=DeliveryStatus.PENDING
+        ).update(status=DeliveryStatus.SKIPPED, last_error="No longer needed")
+    )
+
+
+@transaction.atomic
 def notification_preferences_update(
     *,
     actor: User,

@@ -64,6 +64,7 @@ PAGES: dict[str, tuple[str | None, Any, int]] = {
     "audit_search": ("org_admin", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
     "inbox": ("member", None, 200),
     "find_support": (None, None, 200),
+    "my_bookings": ("member", None, 200),
     "service_detail": (None, lambda ctx: {"public_id": ctx["listing"].public_id}, 200),
     "notification_preferences": ("member", None, 200),
     "notification_failures": ("org_admin", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
@@ -89,6 +90,9 @@ NOT_PAGES = {
     "service_worker": "JavaScript for push notifications",
     "service_calendar": "an ICS file; covered by test_directory",
     "openreferral_services": "JSON for other directories",
+    "booking_create": "a button's POST; covered by test_bookings",
+    "booking_cancel": "a button's POST; covered by test_bookings",
+    "booking_accept": "a button's POST; covered by test_bookings",
     "openreferral_service": "JSON for other directories",
     "notification_failure_retry": "a button's POST; covered by test_notifications",
 }

@@ -172,3 +172,22 @@ def test_a_mother_sets_quiet_hours_and_reads_her_messages(page, live_server, org
     page.get_by_role("button", name="Save your choices").click()
     assert page.get_by_text("Your choices have been saved.").is_visible()
     assert page.get_by_role("link", name="Messages", exact=True).is_visible()
+
+
+def test_a_mother_books_a_place_from_a_listing_and_cancels_it(page, live_server, organisation):
+    from peerpath.directory.demo import seed_directory
+    from peerpath.directory.models import Service
+    from tests.browser.test_every_page import sign_in
+
+    seed_directory(organisation)
+    course = Service.objects.filter(booking_required=True, location__isnull=False).first()
+    mum = make_person(organisation, Role.MEMBER, display_name="Kestrel 41")
+    sign_in(page, live_server, mum)
+    page.goto(f"{live_server.url}/find-support/{course.public_id}/")
+    page.get_by_role("button", name=re.compile("Book a place")).first.click()
+    page.wait_for_url("**/account/bookings/")
+    assert page.get_by_text("You have a place.").is_visible()
+    _check(page, "my-bookings")
+    page.get_by_role("button", name=re.compile("Cancel my place")).click()
+    assert page.get_by_text("Cancelled. Thank you for letting us know.").is_visible()
+    assert page.get_by_text("You have no bookings coming up.").is_visible()

@@ -1,0 +1,44 @@
+"""Places at sessions, and the waiting list when a session is full."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from peerpath.core.models import BaseModel
+from peerpath.directory.models import Occurrence
+
+
+class BookingStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    WAITING = "waiting", _("On the waiting list")
+    OFFERED = "offered", _("Offered a place")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Offer ran out")
+
+
+OPEN_STATUSES = (BookingStatus.BOOKED, BookingStatus.WAITING, BookingStatus.OFFERED)
+
+
+class Booking(BaseModel):
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.PROTECT, related_name="bookings")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+    )
+    status = models.CharField(max_length=10, choices=BookingStatus.choices)
+    offered_until = models.DateTimeField(null=True, blank=True)
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("occurrence", "member"),
+                condition=models.Q(status__in=["booked", "waiting", "offered"]),
+                name="bookings_one_open_booking_each",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"Booking {self.public_id} ({self.status})"

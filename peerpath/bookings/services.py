@@ -1,0 +1,170 @@
+"""Booking a place, the waiting list, time-limited offers and reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from peerpath.audit.models import Action
+from peerpath.audit.services import audit_record
+from peerpath.bookings.models import Booking, BookingStatus
+from peerpath.core import clock
+from peerpath.directory.models import Occurrence
+from peerpath.jobs.services import job_enqueue
+from peerpath.notifications.purposes import Purpose
+from peerpath.notifications.services import notifications_withdraw, notify
+
+if TYPE_CHECKING:
+    from peerpath.accounts.models import User
+
+OFFER_HOURS = 24
+DAY_BEFORE_AT = dt.time(18, 0)
+MORNING_OF_AT = dt.time(8, 0)
+
+
+class BookingError(Exception):
+    """The booking cannot be made or changed (session over, already booked...)."""
+
+
+def _locked(occurrence: Occurrence) -> Occurrence:
+    # PostgreSQL: lock the session row; SQLite: the IMMEDIATE transaction already holds the lock.
+    return Occurrence.objects.select_for_update().select_related("service").get(pk=occurrence.pk)
+
+
+def _booked_count(occurrence: Occurrence) -> int:
+    return Booking.objects.filter(occurrence=occurrence, status=BookingStatus.BOOKED).count()
+
+
+def _reminder_keys(booking: Booking) -> list[str]:
+    return [f"booking:{booking.public_id}:day-before", f"booking:{booking.public_id}:morning"]
+
+
+def _remind(booking: Booking) -> None:
+    """A reminder the evening before and on the morning of, if those are still ahead."""
+    starts = timezone.localtime(booking.occurrence.starts_at)
+    zone = timezone.get_current_timezone()
+    times = [
+        timezone.make_aware(
+            dt.datetime.combine(starts.date() - dt.timedelta(days=1), DAY_BEFORE_AT), zone
+        ),
+        timezone.make_aware(dt.datetime.combine(starts.date(), MORNING_OF_AT), zone),
+    ]
+    link = reverse("my_bookings")
+    for due, key in zip(times, _reminder_keys(booking), strict=True):
+        if clock.now() < due < booking.occurrence.starts_at:
+            notify(
+                recipient=booking.member,
+                purpose=Purpose.SESSION_REMINDER,
+                link=link,
+                due_at=due,
+                idempotency_key=key,
+                organisation=booking.occurrence.service.organisation,
+            )
+
+
+@transaction.atomic
+def booking_create(*, actor: User, occurrence: Occurrence) -> Booking:
+    """A place if there is one; otherwise a place on the waiting list."""
+    occurrence = _locked(occurrence)
+    if occurrence.cancelled or occurrence.starts_at <= clock.now():
+        raise BookingError("This session has been cancelled or has already started.")
+    if Booking.objects.filter(
+        occurrence=occurrence, member=actor, status__in=["booked", "waiting", "offered"]
+    ).exists():
+        raise BookingError("You already have a place or are on the waiting list.")
+    capacity = occurrence.service.capacity
+    queue = Booking.objects.filter(occurrence=occurrence, status__in=["waiting", "offered"])
+    full = capacity is not None and (_booked_count(occurrence) >= capacity or queue.exists())
+    booking = Booking.objects.create(
+        occurrence=occurrence,
+        member=actor,
+        status=BookingStatus.WAITING if full else BookingStatus.BOOKED,
+    )
+    audit_record(actor=actor, action=Action.CREATE, obj=booking, fields=["status"])
+    if booking.status == BookingStatus.BOOKED:
+        _remind(booking)
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, actor: User, booking: Booking) -> Booking:
+    _locked(booking.occurrence)
+    booking.refresh_from_db()
+    was_holding_a_place = booking.status in (BookingStatus.BOOKED, BookingStatus.OFFERED)
+    booking.status = BookingStatus.CANCELLED
+    booking.offered_until = None
+    booking.save(update_fields=["status", "offered_until", "updated_at"])
+    audit_record(actor=actor, action=Action.UPDATE, obj=booking, fields=["status"])
+    notifications_withdraw(idempotency_keys=_reminder_keys(booking))
+    if was_holding_a_place:
+        offer_next_place(occurrence=booking.occurrence)
+    return booking
+
+
+def offer_next_place(*, occurrence: Occurrence) -> Booking | None:
+    """Offer a free place to the first person waiting, for 24 hours (or until it starts)."""
+    capacity = occurrence.service.capacity
+    holding = Booking.objects.filter(
+        occurrence=occurrence, status__in=[BookingStatus.BOOKED, BookingStatus.OFFERED]
+    ).count()
+    if capacity is not None and holding >= capacity:
+        return None
+    waiting = (
+        Booking.objects.filter(occurrence=occurrence, status=BookingStatus.WAITING)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if waiting is None or occurrence.starts_at <= clock.now():
+        return None
+    until = min(clock.now() + dt.timedelta(hours=OFFER_HOURS), occurrence.starts_at)
+    waiting.status = BookingStatus.OFFERED
+    waiting.offered_until = until
+    waiting.save(update_fields=["status", "offered_until", "updated_at"])
+    notify(
+        recipient=waiting.member,
+        purpose=Purpose.WAITING_LIST_OFFER,
+        link=reverse("my_bookings"),
+        idempotency_key=f"booking:{waiting.public_id}:offer",
+        organisation=occurrence.service.organisation,
+    )
+    job_enqueue(
+        task="bookings.expire_offer",
+        arguments={"booking_id": waiting.pk},
+        due_at=until,
+        idempotency_key=f"booking:{waiting.public_id}:expire",
+        organisation=occurrence.service.organisation,
+    )
+    return waiting
+
+
+@transaction.atomic
+def booking_accept_offer(*, actor: User, booking: Booking) -> Booking:
+    _locked(booking.occurrence)
+    booking.refresh_from_db()
+    if booking.status != BookingStatus.OFFERED or (
+        booking.offered_until is not None and booking.offered_until <= clock.now()
+    ):
+        raise BookingError("This offer has run out.")
+    booking.status = BookingStatus.BOOKED
+    booking.offered_until = None
+    booking.save(update_fields=["status", "offered_until", "updated_at"])
+    audit_record(actor=actor, action=Action.UPDATE, obj=booking, fields=["status"])
+    _remind(booking)
+    return booking
+
+
+@transaction.atomic
+def booking_expire_offer(*, booking_id: int) -> None:
+    """When an offer runs out, the place goes to the next person waiting."""
+    booking = Booking.objects.select_related("occurrence__service").get(pk=booking_id)
+    _locked(booking.occurrence)
+    booking.refresh_from_db()
+    if booking.status != BookingStatus.OFFERED:
+        return
+    booking.status = BookingStatus.EXPIRED
+    booking.save(update_fields=["status", "updated_at"])
+    offer_next_place(occurrence=booking.occurrence)

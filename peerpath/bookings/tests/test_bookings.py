@@ -1,0 +1,142 @@
+"""Places, the waiting list, offers that run out, and reminders, with a controlled clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import make_person
+from peerpath.accounts.choices import Role
+from peerpath.bookings.models import Booking, BookingStatus
+from peerpath.bookings.services import (
+    BookingError,
+    booking_accept_offer,
+    booking_cancel,
+    booking_create,
+)
+from peerpath.directory.models import Location, Schedule, Service
+from peerpath.directory.services import occurrences_expand
+from peerpath.jobs.models import Job
+from peerpath.jobs.services import job_run, jobs_claim
+from peerpath.notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # a Monday, GMT
+LONDON = timezone.get_default_timezone()
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def session(organisation):
+    location = Location.objects.create(
+        organisation=organisation, name="Hall", address="1 High St", area="Exeter"
+    )
+    service = Service.objects.create(
+        organisation=organisation,
+        name="Baby Massage",
+        kind="activity_group",
+        summary="Massage.",
+        location=location,
+        booking_required=True,
+        capacity=2,
+        last_checked_on=dt.date(2026, 11, 1),
+    )
+    schedule = Schedule.objects.create(
+        service=service,
+        first_starts_at=dt.datetime(2026, 11, 26, 13, 30, tzinfo=LONDON),
+        rrule="FREQ=WEEKLY;BYDAY=TH",
+    )
+    occurrences_expand(schedule=schedule)
+    return service.occurrences.order_by("starts_at").first()
+
+
+def _mums(organisation, count):
+    return [make_person(organisation, Role.MEMBER) for _ in range(count)]
+
+
+def test_places_fill_up_then_people_join_the_waiting_list(organisation, session):
+    first, second, third = _mums(organisation, 3)
+    assert booking_create(actor=first, occurrence=session).status == BookingStatus.BOOKED
+    assert booking_create(actor=second, occurrence=session).status == BookingStatus.BOOKED
+    assert booking_create(actor=third, occurrence=session).status == BookingStatus.WAITING
+    with pytest.raises(BookingError, match="already"):
+        booking_create(actor=first, occurrence=session)
+
+
+def test_a_booking_sets_reminders_the_evening_before_and_the_morning_of(organisation, session):
+    (mum,) = _mums(organisation, 1)
+    booking = booking_create(actor=mum, occurrence=session)
+    due = sorted(Notification.objects.filter(recipient=mum).values_list("due_at", flat=True))
+    assert due == [
+        dt.datetime(2026, 11, 25, 18, 0, tzinfo=LONDON),
+        dt.datetime(2026, 11, 26, 8, 0, tzinfo=LONDON),
+    ]
+    booking_cancel(actor=mum, booking=booking)
+    statuses = set(
+        Notification.objects.filter(recipient=mum).values_list("deliveries__status", flat=True)
+    )
+    assert statuses == {"skipped"}  # cancelled: the reminders will not be sent
+
+
+def test_a_cancellation_offers_the_place_to_the_next_person_who_can_take_it(organisation, session):
+    first, second, third = _mums(organisation, 3)
+    booked = booking_create(actor=first, occurrence=session)
+    booking_create(actor=second, occurrence=session)
+    waiting = booking_create(actor=third, occurrence=session)
+    booking_cancel(actor=first, booking=booked)
+    waiting.refresh_from_db()
+    assert waiting.status == BookingStatus.OFFERED
+    assert waiting.offered_until == NOW + dt.timedelta(hours=24)
+    assert Notification.objects.filter(recipient=third, purpose="waiting_list_offer").exists()
+    booking_accept_offer(actor=third, booking=waiting)
+    waiting.refresh_from_db()
+    assert waiting.status == BookingStatus.BOOKED
+
+
+def test_an_offer_that_runs_out_passes_to_the_next_person(organisation, session, clock):
+    first, second, third, fourth = _mums(organisation, 4)
+    booked = booking_create(actor=first, occurrence=session)
+    booking_create(actor=second, occurrence=session)
+    slow = booking_create(actor=third, occurrence=session)
+    next_in_line = booking_create(actor=fourth, occurrence=session)
+    booking_cancel(actor=first, booking=booked)
+    clock.shift(dt.timedelta(hours=24, seconds=1))
+    for job in jobs_claim(worker_id="w", limit=10, lease_seconds=60):
+        job_run(job=job, worker_id="w")
+    slow.refresh_from_db()
+    next_in_line.refresh_from_db()
+    assert slow.status == BookingStatus.EXPIRED
+    assert next_in_line.status == BookingStatus.OFFERED
+    with pytest.raises(BookingError, match="run out"):
+        booking_accept_offer(actor=third, booking=slow)
+    assert Job.objects.filter(task="bookings.expire_offer").count() == 2
+
+
+def test_she_books_and_cancels_from_the_pages_and_nobody_else_can_cancel_hers(
+    organisation, session
+):
+    mum, other = _mums(organisation, 2)
+    client = Client()
+    client.force_login(mum)
+    client.post(reverse("booking_create", kwargs={"public_id": session.public_id}))
+    booking = Booking.objects.get(member=mum)
+    page = client.get(reverse("my_bookings")).content.decode()
+    assert "Baby Massage" in page
+    assert "Cancel my place" in page
+    intruder = Client()
+    intruder.force_login(other)
+    response = intruder.post(reverse("booking_cancel", kwargs={"public_id": booking.public_id}))
+    assert response.status_code == 404
+    client.post(reverse("booking_cancel", kwargs={"public_id": booking.public_id}))
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED

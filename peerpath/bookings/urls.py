@@ -1,0 +1,10 @@
+from django.urls import path
+
+from peerpath.bookings import views
+
+urlpatterns = [
+    path("find-support/sessions/<uuid:public_id>/book/", views.book, name="booking_create"),
+    path("account/bookings/", views.my_bookings, name="my_bookings"),
+    path("account/bookings/<uuid:public_id>/cancel/", views.cancel, name="booking_cancel"),
+    path("account/bookings/<uuid:public_id>/accept/", views.accept, name="booking_accept"),
+]

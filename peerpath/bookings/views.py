@@ -1,0 +1,82 @@
+"""Booking a place, her bookings, cancelling, and taking up an offered place."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from peerpath.accounts.models import User
+from peerpath.bookings import access
+from peerpath.bookings.models import OPEN_STATUSES, BookingStatus
+from peerpath.bookings.services import (
+    BookingError,
+    booking_accept_offer,
+    booking_cancel,
+    booking_create,
+)
+
+
+def _user(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise Http404
+    return request.user
+
+
+@login_required
+@require_POST
+def book(request: HttpRequest, public_id: str) -> HttpResponse:
+    occurrence = access.get_bookable_occurrence(public_id)
+    try:
+        booking = booking_create(actor=_user(request), occurrence=occurrence)
+    except BookingError as error:
+        messages.info(request, str(error))
+    else:
+        if booking.status == BookingStatus.BOOKED:
+            messages.success(request, _("You have a place. We will remind you the day before."))
+        else:
+            messages.info(
+                request,
+                _(
+                    "It is full, so you are on the waiting list. "
+                    "We will tell you if a place comes up."
+                ),
+            )
+    return redirect("my_bookings")
+
+
+@login_required
+@require_safe
+def my_bookings(request: HttpRequest) -> HttpResponse:
+    bookings = list(
+        access.own_bookings(_user(request))
+        .filter(status__in=OPEN_STATUSES, occurrence__starts_at__gte=timezone.now())
+        .order_by("occurrence__starts_at")
+    )
+    return render(request, "bookings/my_bookings.jinja", {"bookings": bookings})
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
+    booking = access.get_own_booking(_user(request), public_id)
+    booking_cancel(actor=_user(request), booking=booking)
+    messages.success(request, _("Cancelled. Thank you for letting us know."))
+    return redirect("my_bookings")
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, public_id: str) -> HttpResponse:
+    booking = access.get_own_booking(_user(request), public_id)
+    try:
+        booking_accept_offer(actor=_user(request), booking=booking)
+    except BookingError as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, _("The place is yours. We will remind you the day before."))
+    return redirect("my_bookings")
