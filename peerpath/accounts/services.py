@@ -382,6 +382,20 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
 
 
 @transaction.atomic
+def invitation_signup(*, invitation: Invitation, password: str, display_name: str) -> User:
+    """A newcomer creates her account from an invitation and takes up its role."""
+    from allauth.account.models import EmailAddress
+
+    user = user_create(
+        actor=None, email=invitation.email, password=password, display_name=display_name
+    )
+    # The link arrived at this address, so the address is verified.
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    invitation_accept(invitation=invitation, user=user)
+    return user
+
+
+@transaction.atomic
 def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     invitation.revoked_at = clock.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])

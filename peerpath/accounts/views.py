@@ -37,10 +37,10 @@ from peerpath.accounts.services import (
     invitation_accept,
     invitation_create,
     invitation_for_token,
+    invitation_signup,
     member_create_on_behalf,
     member_profile_update,
     supporter_profile_update,
-    user_create,
     user_update,
 )
 from peerpath.accounts.subject_rights import member_data_export, user_erase
@@ -380,20 +380,11 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:  #
         return render(request, "accounts/invitation_accept.jinja", context)
     form = InvitationSignupForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        from allauth.account.models import EmailAddress
-
-        with transaction.atomic():
-            new_user = user_create(
-                actor=None,
-                email=invitation.email,
-                password=form.cleaned_data["password1"],
-                display_name=form.cleaned_data["display_name"],
-            )
-            # The link arrived at this address, so the address is verified.
-            EmailAddress.objects.create(
-                user=new_user, email=new_user.email, primary=True, verified=True
-            )
-            invitation_accept(invitation=invitation, user=new_user)
+        new_user = invitation_signup(
+            invitation=invitation,
+            password=form.cleaned_data["password1"],
+            display_name=form.cleaned_data["display_name"],
+        )
         login(request, new_user, backend="allauth.account.auth_backends.AuthenticationBackend")
         return HttpResponseRedirect(reverse("mfa_activate_totp"))
     context["form"] = form

@@ -9,6 +9,7 @@ from pywebpush import WebPushException, webpush
 
 from peerpath.notifications.channels import ChannelRejectedError, ChannelRetryLater
 from peerpath.notifications.models import PushSubscription
+from peerpath.notifications.services import push_subscription_delete
 
 TTL_SECONDS = 24 * 60 * 60
 GONE = (404, 410)
@@ -31,7 +32,8 @@ def push_send(*, subscription: PushSubscription, title: str, body: str, url: str
     except WebPushException as error:
         status = getattr(error.response, "status_code", None)
         if status in GONE:
-            subscription.delete()  # the browser unsubscribed; forget it
+            # The browser unsubscribed: forget it.
+            push_subscription_delete(user=subscription.user, endpoint=subscription.endpoint)
             raise ChannelRejectedError(f"push endpoint gone ({status})") from error
         if status == 429:  # noqa: PLR2004
             retry = error.response.headers.get("Retry-After", "30")
