@@ -29,6 +29,7 @@ class Booking(BaseModel):
     status = models.CharField(max_length=10, choices=BookingStatus.choices)
     offered_until = models.DateTimeField(null=True, blank=True)
     attended = models.BooleanField(null=True, blank=True)
+    first_visit = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("created_at", "pk")

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,12 @@ class Service(BaseModel):
     website = models.URLField(_("website"), blank=True)
     last_checked_on = models.DateField(_("details last checked"))
     is_active = models.BooleanField(default=True)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="facilitated_services",
+        help_text=_("Peer supporters who run it and keep its register."),
+    )
 
     class Meta:
         ordering = ("name",)
@@ -143,6 +150,11 @@ class Occurrence(BaseModel):
     note = models.CharField(max_length=200, blank=True)
     weekday = models.PositiveSmallIntegerField()  # 0 Monday, local time
     time_of_day = models.CharField(max_length=10)  # morning / afternoon / evening, local time
+    # For "just turn up" sessions the register counts people rather than naming them.
+    walk_ins = models.PositiveSmallIntegerField(_("people who came"), default=0)
+    walk_in_first_visits = models.PositiveSmallIntegerField(
+        _("of whom came for the first time"), default=0
+    )
 
     class Meta:
         ordering = ("starts_at",)
@@ -155,6 +167,26 @@ class Occurrence(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.service} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class SavedSearch(BaseModel):
+    """"Tell me when something starts": a search she keeps, checked as listings appear."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    query = models.CharField(max_length=1000)  # the search page's query string
+    description = models.CharField(max_length=300)
+    told_about = models.ManyToManyField(Service, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = (
+            models.UniqueConstraint(fields=("user", "query"), name="directory_saved_search_once"),
+        )
+
+    def __str__(self) -> str:
+        return f"Saved search {self.public_id}"
 
 
 class PostcodeCentroid(models.Model):
