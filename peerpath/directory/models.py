@@ -170,7 +170,7 @@ class Occurrence(BaseModel):
 
 
 class SavedSearch(BaseModel):
-    """"Tell me when something starts": a search she keeps, checked as listings appear."""
+    """ "Tell me when something starts": a search she keeps, checked as listings appear."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from peerpath.directory import alerts  # noqa: F401 - registers the saved-search check
 from peerpath.directory.models import Schedule
 from peerpath.directory.services import occurrences_expand
 from peerpath.jobs.registry import periodic

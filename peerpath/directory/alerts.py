@@ -1,0 +1,160 @@
+""" "Tell me when something starts": saved searches, checked whenever listings change.
+
+A saved search remembers the services that matched when she saved it, so she is only told
+about groups and sessions that are new to her. Checks run in the worker: after any change to
+listings or sessions (``listings_changed``) and every hour in any case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from peerpath.accounts.models import User
+from peerpath.core import clock
+from peerpath.directory import querysets
+from peerpath.directory.forms import SearchForm
+from peerpath.directory.models import SavedSearch, Service
+from peerpath.jobs.registry import periodic
+from peerpath.jobs.services import job_enqueue
+from peerpath.notifications.purposes import Purpose
+from peerpath.notifications.services import notify
+
+CHECK_TASK = "directory.saved_searches_check"
+# Keys that describe what she is looking for; paging and the like are not kept.
+KEPT_KEYS = tuple(SearchForm.base_fields)
+MAX_SAVED_SEARCHES = 10
+
+
+class SavedSearchError(Exception):
+    pass
+
+
+def search_filters(query: str) -> dict[str, Any]:
+    """The filters of a saved query string, looking four weeks ahead whatever it said."""
+    form = SearchForm(QueryDict(query), areas=querysets.areas())
+    form.is_valid()
+    filters = dict(form.cleaned_data)
+    filters["when"] = "four_weeks"
+    return filters
+
+
+def matching_service_ids(query: str) -> set[int]:
+    results, anytime = querysets.search(search_filters(query))
+    return {result.service.pk for result in results} | {service.pk for service in anytime}
+
+
+def clean_query(data: QueryDict) -> str:
+    """The search's query string with only the filters that were set, in a stable order."""
+    kept = [(key, value) for key in KEPT_KEYS for value in data.getlist(key) if value and key]
+    kept = [(key, value) for key, value in kept if key != "when"]
+    return urlencode(sorted(kept))
+
+
+def describe(form: SearchForm) -> str:
+    """A plain sentence for her list: "Near EX4 3SR, within 5 miles; for pregnant"."""
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    parts: list[str] = []
+    if data.get("postcode"):
+        parts.append(
+            _("Near %(postcode)s, within %(miles)s miles")
+            % {"postcode": data["postcode"], "miles": data.get("distance") or "5"}
+        )
+    elif data.get("where"):
+        field_choices = dict(form.fields["where"].choices)  # type: ignore[attr-defined]
+        parts.append(str(field_choices.get(data["where"], data["where"])))
+    else:
+        parts.append(_("Anywhere"))
+    for name in ("stage", "kinds", "family", "days", "times", "language"):
+        value = data.get(name)
+        if not value:
+            continue
+        labels = dict(form.fields[name].choices)  # type: ignore[attr-defined]
+        values = value if isinstance(value, list) else [value]
+        parts.append(", ".join(str(labels.get(item, item)) for item in values))
+    if data.get("free"):
+        parts.append(_("free only"))
+    return "; ".join(parts)
+
+
+@transaction.atomic
+def saved_search_create(*, user: User, data: QueryDict) -> SavedSearch:
+    """Keep her search. What matches today is remembered, so only new things are sent."""
+    form = SearchForm(data, areas=querysets.areas())
+    if not form.is_valid():
+        raise SavedSearchError(_("Correct the search first, then ask us to tell you."))
+    query = clean_query(data)
+    existing = SavedSearch.objects.filter(user=user, query=query).first()
+    if existing is not None:
+        return existing
+    if SavedSearch.objects.filter(user=user).count() >= MAX_SAVED_SEARCHES:
+        raise SavedSearchError(
+            _("You can keep up to %(count)s searches. Stop one to add another.")
+            % {"count": MAX_SAVED_SEARCHES}
+        )
+    try:
+        with transaction.atomic():
+            saved = SavedSearch.objects.create(user=user, query=query, description=describe(form))
+    except IntegrityError:
+        return SavedSearch.objects.get(user=user, query=query)
+    saved.told_about.set(matching_service_ids(query))
+    return saved
+
+
+@transaction.atomic
+def saved_search_delete(*, saved: SavedSearch) -> None:
+    saved.delete()
+
+
+def listings_changed() -> None:
+    """Call inside the transaction that adds or changes a listing or its sessions.
+
+    One check is queued per minute however many changes there are.
+    """
+    now = clock.now()
+    due = now.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    job_enqueue(
+        task=CHECK_TASK,
+        due_at=due,
+        idempotency_key=f"{CHECK_TASK}:{due.isoformat()}",
+    )
+
+
+def _fingerprint(ids: set[int]) -> str:
+    return hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()[:16]
+
+
+@transaction.atomic
+def saved_search_check(*, saved: SavedSearch) -> list[Service]:
+    """Tell her about services that match now and that she has not been told about."""
+    saved = SavedSearch.objects.select_for_update().select_related("user").get(pk=saved.pk)
+    told = set(saved.told_about.values_list("pk", flat=True))
+    new_ids = matching_service_ids(saved.query) - told
+    if not new_ids or not saved.user.is_active:
+        return []
+    services = list(Service.objects.filter(pk__in=new_ids).order_by("name"))
+    saved.told_about.add(*services)
+    notify(
+        recipient=saved.user,
+        purpose=Purpose.NEW_GROUP,
+        context={"names": [service.name for service in services][:5], "count": len(services)},
+        link=f"{reverse('find_support')}?{saved.query}",
+        idempotency_key=f"saved-search:{saved.public_id}:{_fingerprint(new_ids)}",
+    )
+    return services
+
+
+@periodic(CHECK_TASK, every=dt.timedelta(hours=1))
+def saved_searches_check() -> int:
+    """Every saved search; the number of people told about something new."""
+    told = 0
+    for saved in SavedSearch.objects.filter(user__is_active=True).iterator():
+        told += bool(saved_search_check(saved=saved))
+    return told
