@@ -108,6 +108,10 @@ ACCESS: dict[str, Rule] = {
         method="post",
         kwargs=lambda ctx: {"public_id": ctx["booking"].public_id},
     ),
+    # The register: the charity's coordinators and admins, and the group's facilitators.
+    "session_register": restricted(
+        "coordinator", "org_admin", kwargs=lambda ctx: {"public_id": ctx["session"].public_id}
+    ),
     # Find support: open to everyone, including its Open Referral UK JSON.
     "openreferral_services": public(ok=(200,)),
     "openreferral_service": public(

@@ -20,6 +20,8 @@ from peerpath.audit.services import audit_record
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from peerpath.directory.models import Service
+
     AnyUser = User | AnonymousUser
 
 _ROLES_CACHE = "_peerpath_roles"
@@ -108,6 +110,18 @@ def admin_organisation_ids(user: AnyUser) -> list[int]:
         for organisation_id, roles in roles_by_organisation(user).items()
         if Role.ORG_ADMIN in roles
     ]
+
+
+def can_keep_register(user: AnyUser, service: Service) -> bool:
+    """A session's register: the charity's coordinators and admins, and the peer supporters
+    named as the group's facilitators."""
+    if not user.is_authenticated:
+        return False
+    if _has_role(user, service.organisation_id, Role.COORDINATOR, Role.ORG_ADMIN):
+        return True
+    return _has_role(user, service.organisation_id, Role.PEER_SUPPORTER) and (
+        service.facilitators.filter(pk=user.pk).exists()
+    )
 
 
 def can_view_member(user: AnyUser, member: Membership) -> bool:

@@ -8,8 +8,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from peerpath.accounts.access import can_keep_register
 from peerpath.accounts.models import User
-from peerpath.bookings.models import Booking
+from peerpath.audit.models import Action
+from peerpath.audit.services import audit_record
+from peerpath.bookings.models import Booking, BookingStatus
 from peerpath.directory.models import Occurrence
 
 if TYPE_CHECKING:
@@ -35,3 +38,46 @@ def get_bookable_occurrence(public_id: str) -> Occurrence:
         service__booking_required=True,
     )
     return occurrence
+
+
+def get_register_occurrence(user: AnyUser, public_id: str) -> Occurrence:
+    """A session whose register she may keep; 404 for anyone else."""
+    occurrence: Occurrence = get_object_or_404(
+        Occurrence.objects.select_related("service__organisation", "service__location"),
+        public_id=public_id,
+    )
+    if not can_keep_register(user, occurrence.service):
+        raise Http404
+    return occurrence
+
+
+def register_bookings(user: AnyUser, occurrence: Occurrence) -> list[Booking]:
+    """Who has a place at a session she keeps the register of. The read is audited: being
+    on a perinatal support group's register says something about a person's health."""
+    if not can_keep_register(user, occurrence.service):
+        raise Http404
+    bookings = list(
+        Booking.objects.filter(occurrence=occurrence, status=BookingStatus.BOOKED)
+        .select_related("member")
+        .order_by("member__display_name", "pk")
+    )
+    audit_record(
+        actor=user if isinstance(user, User) else None,
+        action=Action.READ,
+        obj=occurrence,
+        organisation=occurrence.service.organisation,
+        detail="register",
+    )
+    return bookings
+
+
+def returning_member_ids(occurrence: Occurrence, bookings: list[Booking]) -> set[int]:
+    """Of these people, those who came to an earlier session of the same group."""
+    return set(
+        Booking.objects.filter(
+            occurrence__service_id=occurrence.service_id,
+            occurrence__starts_at__lt=occurrence.starts_at,
+            member_id__in=[booking.member_id for booking in bookings],
+            attended=True,
+        ).values_list("member_id", flat=True)
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peerpath.audit.models import Action
-from peerpath.audit.services import audit_record
+from peerpath.audit.services import audit_record, audit_record_many
 from peerpath.bookings.models import Booking, BookingStatus
 from peerpath.core import clock
 from peerpath.directory.models import Occurrence
@@ -168,3 +169,58 @@ def booking_expire_offer(*, booking_id: int) -> None:
     booking.status = BookingStatus.EXPIRED
     booking.save(update_fields=["status", "updated_at"])
     offer_next_place(occurrence=booking.occurrence)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One line of the register: did she come, and was it her first time."""
+
+    attended: bool | None
+    first_visit: bool
+
+
+@transaction.atomic
+def register_record(
+    *,
+    actor: User,
+    occurrence: Occurrence,
+    marks: dict[int, Mark],
+    walk_ins: int,
+    walk_in_first_visits: int,
+) -> Occurrence:
+    """Save a session's register: each booked person's attendance, and a count of people
+    who came without booking (all of them, for groups where you just turn up)."""
+    if walk_in_first_visits > walk_ins:
+        raise BookingError("More first visits than people who came.")
+    occurrence = _locked(occurrence)
+    changed = []
+    for booking in Booking.objects.filter(
+        occurrence=occurrence, status=BookingStatus.BOOKED, pk__in=list(marks)
+    ):
+        mark = marks[booking.pk]
+        first_visit = bool(mark.first_visit and mark.attended)
+        if (booking.attended, booking.first_visit) != (mark.attended, first_visit):
+            booking.attended = mark.attended
+            booking.first_visit = first_visit
+            booking.updated_at = clock.now()
+            changed.append(booking)
+    Booking.objects.bulk_update(changed, ["attended", "first_visit", "updated_at"])
+    audit_record_many(
+        actor=actor,
+        action=Action.UPDATE,
+        objects=changed,
+        organisation=occurrence.service.organisation,
+        fields=("attended", "first_visit"),
+    )
+    if (occurrence.walk_ins, occurrence.walk_in_first_visits) != (walk_ins, walk_in_first_visits):
+        occurrence.walk_ins = walk_ins
+        occurrence.walk_in_first_visits = walk_in_first_visits
+        occurrence.save(update_fields=["walk_ins", "walk_in_first_visits", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=occurrence,
+            organisation=occurrence.service.organisation,
+            fields=("walk_ins", "walk_in_first_visits"),
+        )
+    return occurrence

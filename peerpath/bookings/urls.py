@@ -7,4 +7,9 @@ urlpatterns = [
     path("account/bookings/", views.my_bookings, name="my_bookings"),
     path("account/bookings/<uuid:public_id>/cancel/", views.cancel, name="booking_cancel"),
     path("account/bookings/<uuid:public_id>/accept/", views.accept, name="booking_accept"),
+    path(
+        "staff/sessions/<uuid:public_id>/register/",
+        views.session_register,
+        name="session_register",
+    ),
 ]

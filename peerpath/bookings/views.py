@@ -8,16 +8,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from peerpath.accounts.models import User
 from peerpath.bookings import access
+from peerpath.bookings.forms import RegisterForm
 from peerpath.bookings.models import OPEN_STATUSES, BookingStatus
 from peerpath.bookings.services import (
     BookingError,
     booking_accept_offer,
     booking_cancel,
     booking_create,
+    register_record,
 )
 
 
@@ -80,3 +82,36 @@ def accept(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         messages.success(request, _("The place is yours. We will remind you the day before."))
     return redirect("my_bookings")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_register(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The facilitator's register: attendance and first visits, on a phone at the door."""
+    user = _user(request)
+    occurrence = access.get_register_occurrence(user, public_id)
+    bookings = access.register_bookings(user, occurrence)
+    form = RegisterForm(
+        request.POST or None,
+        bookings=bookings,
+        returning=access.returning_member_ids(occurrence, bookings),
+        initial={
+            "walk_ins": occurrence.walk_ins,
+            "walk_in_first_visits": occurrence.walk_in_first_visits,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        register_record(
+            actor=user,
+            occurrence=occurrence,
+            marks=form.marks(),
+            walk_ins=form.cleaned_data["walk_ins"],
+            walk_in_first_visits=form.cleaned_data["walk_in_first_visits"],
+        )
+        messages.success(request, _("Register saved."))
+        return redirect("session_register", public_id=occurrence.public_id)
+    return render(
+        request,
+        "bookings/register.jinja",
+        {"occurrence": occurrence, "service": occurrence.service, "form": form},
+    )

@@ -66,6 +66,7 @@ PAGES: dict[str, tuple[str | None, Any, int]] = {
     "find_support": (None, None, 200),
     "my_bookings": ("member", None, 200),
     "service_detail": (None, lambda ctx: {"public_id": ctx["listing"].public_id}, 200),
+    "session_register": ("coordinator", lambda ctx: {"public_id": _a_booked_session(ctx)}, 200),
     "notification_preferences": ("member", None, 200),
     "notification_failures": ("org_admin", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
 }
@@ -129,6 +130,18 @@ def _a_listing(organisation):
 
     seed_directory(organisation)
     return Service.objects.filter(location__isnull=False).first()
+
+
+def _a_booked_session(ctx):
+    """A bookable demo session with the member booked on it, for the register."""
+    from peerpath.bookings.services import booking_create
+    from peerpath.directory.models import Occurrence
+
+    session = Occurrence.objects.filter(
+        service__organisation=ctx["organisation"], service__booking_required=True
+    ).earliest("starts_at")
+    booking_create(actor=ctx["member"], occurrence=session)
+    return session.public_id
 
 
 def sign_in(page, live_server, user) -> None:
