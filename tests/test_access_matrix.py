@@ -112,6 +112,15 @@ ACCESS: dict[str, Rule] = {
     "session_register": restricted(
         "coordinator", "org_admin", kwargs=lambda ctx: {"public_id": ctx["session"].public_id}
     ),
+    # Saved searches: hers alone.
+    "saved_search_create": signed_in(ok=(200,)),
+    "saved_searches": signed_in(ok=(200,)),
+    "saved_search_delete": restricted(
+        "member",
+        ok=(302,),
+        method="post",
+        kwargs=lambda ctx: {"public_id": ctx["saved_search"].public_id},
+    ),
     # Find support: open to everyone, including its Open Referral UK JSON.
     "openreferral_services": public(ok=(200,)),
     "openreferral_service": public(
@@ -322,6 +331,14 @@ def _session_and_booking(organisation: Any, member: Any) -> tuple[Any, Any]:
     return session, booking_create(actor=member, occurrence=session)
 
 
+def _saved_search(member: Any) -> Any:
+    from django.http import QueryDict
+
+    from peerpath.directory.alerts import saved_search_create
+
+    return saved_search_create(user=member, data=QueryDict("where=online"))
+
+
 def _failed_delivery(notification: Any) -> Any:
     from peerpath.notifications.models import Delivery, DeliveryStatus
 
@@ -356,6 +373,7 @@ def test_each_persona_gets_exactly_the_access_its_role_allows(name, personas, or
     ctx["failed_delivery"] = _failed_delivery(ctx["notification"])
     ctx["service"] = _listing(organisation)
     ctx["session"], ctx["booking"] = _session_and_booking(organisation, personas["member"])
+    ctx["saved_search"] = _saved_search(personas["member"])
     from peerpath.accounts.models import ConsentText
     from peerpath.audit.models import Action
     from peerpath.audit.services import audit_record

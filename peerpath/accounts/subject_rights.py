@@ -18,6 +18,7 @@ from peerpath.accounts.models import (
 from peerpath.audit.models import Action, AuditEvent
 from peerpath.audit.services import audit_record
 from peerpath.core import clock
+from peerpath.directory.models import SavedSearch
 from peerpath.notifications.models import (
     Notification,
     NotificationPreference,
@@ -80,6 +81,11 @@ def member_data_export(*, actor: User, user: User) -> dict[str, Any]:
             for n in Notification.objects.filter(recipient=user).order_by("-due_at")[:500]
         ],
         "notification_choices": _notification_choices(user),
+        "bookings": _bookings(user),
+        "saved_searches": [
+            {"search": saved.description, "since": _date(saved.created_at)}
+            for saved in SavedSearch.objects.filter(user=user)
+        ],
         "activity": [
             {
                 "when": _date(event.at),
@@ -196,6 +202,7 @@ def user_erase(*, actor: User, user: User) -> User:
     _forget_admin_history(user)
     PushSubscription.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
+    _cancel_bookings_and_searches(actor=actor, user=user)
     for session in UserSession.objects.filter(user=user):
         session.end()
     EmailAddress.objects.filter(user=user).delete()
@@ -233,6 +240,35 @@ def _end_matches(*, actor: User, user: User, now: Any) -> None:
             fields=["ended_at", "status"],
             detail="erasure",
         )
+
+
+def _cancel_bookings_and_searches(*, actor: User, user: User) -> None:
+    """Her places go to the next person waiting; her saved searches stop."""
+    from peerpath.bookings.models import OPEN_STATUSES, Booking
+    from peerpath.bookings.services import booking_cancel
+
+    for booking in Booking.objects.filter(
+        member=user, status__in=OPEN_STATUSES, occurrence__starts_at__gt=clock.now()
+    ).select_related("occurrence__service"):
+        booking_cancel(actor=actor, booking=booking)
+    SavedSearch.objects.filter(user=user).delete()
+
+
+def _bookings(user: User) -> list[dict[str, Any]]:
+    from peerpath.bookings.models import Booking
+
+    return [
+        {
+            "session": booking.occurrence.service.name,
+            "when": _date(booking.occurrence.starts_at),
+            "status": booking.get_status_display(),
+            "came": booking.attended,
+            "booked": _date(booking.created_at),
+        }
+        for booking in Booking.objects.filter(member=user)
+        .select_related("occurrence__service")
+        .order_by("-occurrence__starts_at")[:500]
+    ]
 
 
 def _forget_admin_history(user: User) -> None:

@@ -67,6 +67,8 @@ PAGES: dict[str, tuple[str | None, Any, int]] = {
     "my_bookings": ("member", None, 200),
     "service_detail": (None, lambda ctx: {"public_id": ctx["listing"].public_id}, 200),
     "session_register": ("coordinator", lambda ctx: {"public_id": _a_booked_session(ctx)}, 200),
+    "saved_search_create": ("member", None, 200),
+    "saved_searches": ("member", None, 200),
     "notification_preferences": ("member", None, 200),
     "notification_failures": ("org_admin", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
 }
@@ -94,6 +96,7 @@ NOT_PAGES = {
     "booking_create": "a button's POST; covered by test_bookings",
     "booking_cancel": "a button's POST; covered by test_bookings",
     "booking_accept": "a button's POST; covered by test_bookings",
+    "saved_search_delete": "a button's POST; covered by test_saved_searches",
     "openreferral_service": "JSON for other directories",
     "notification_failure_retry": "a button's POST; covered by test_notifications",
 }
