@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from peerpath.core.fields import EncryptedTextField
 from peerpath.core.models import BaseModel
 from peerpath.directory.models import Occurrence
 
@@ -43,3 +44,23 @@ class Booking(BaseModel):
 
     def __str__(self) -> str:
         return f"Booking {self.public_id} ({self.status})"
+
+
+class CalendarFeed(BaseModel):
+    """Her private calendar address: a secret token that lists her sessions for her phone.
+
+    The token is looked up by its SHA-256 hash and kept encrypted, so the page can show her
+    address again; making a new address replaces the row and the old address stops working.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    token = EncryptedTextField()
+
+    class Meta:
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"Calendar feed {self.public_id}"
