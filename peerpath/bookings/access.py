@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -12,7 +13,8 @@ from peerpath.accounts.access import can_keep_register
 from peerpath.accounts.models import User
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record
-from peerpath.bookings.models import Booking, BookingStatus
+from peerpath.bookings.models import Booking, BookingStatus, CalendarFeed
+from peerpath.core import clock
 from peerpath.directory.models import Occurrence
 
 if TYPE_CHECKING:
@@ -71,6 +73,19 @@ def register_bookings(user: AnyUser, occurrence: Occurrence) -> list[Booking]:
     return bookings
 
 
+def register_waiting(user: AnyUser, occurrence: Occurrence) -> list[Booking]:
+    """Who is waiting for a place, or has been offered one, in the order they joined."""
+    if not can_keep_register(user, occurrence.service):
+        raise Http404
+    return list(
+        Booking.objects.filter(
+            occurrence=occurrence, status__in=[BookingStatus.WAITING, BookingStatus.OFFERED]
+        )
+        .select_related("member")
+        .order_by("created_at", "pk")
+    )
+
+
 def returning_member_ids(occurrence: Occurrence, bookings: list[Booking]) -> set[int]:
     """Of these people, those who came to an earlier session of the same group."""
     return set(
@@ -80,4 +95,39 @@ def returning_member_ids(occurrence: Occurrence, bookings: list[Booking]) -> set
             member_id__in=[booking.member_id for booking in bookings],
             attended=True,
         ).values_list("member_id", flat=True)
+    )
+
+
+CALENDAR_DAYS_BACK = 30
+
+
+def get_own_calendar_feed(user: AnyUser) -> CalendarFeed | None:
+    """Her private calendar address, if she has made one."""
+    if not isinstance(user, User):
+        raise Http404
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def get_calendar_feed_for_token(token: str) -> CalendarFeed:
+    """The feed a secret address belongs to; 404 for an unknown or replaced address."""
+    from peerpath.bookings.services import calendar_token_hash
+
+    feed: CalendarFeed = get_object_or_404(
+        CalendarFeed.objects.select_related("user"),
+        token_hash=calendar_token_hash(token),
+        user__is_active=True,
+    )
+    return feed
+
+
+def calendar_feed_bookings(feed: CalendarFeed) -> QuerySet[Booking]:
+    """Her places and offered places, from 30 days ago onwards, for her calendar."""
+    return (
+        Booking.objects.filter(
+            member=feed.user,
+            status__in=(BookingStatus.BOOKED, BookingStatus.OFFERED),
+            occurrence__starts_at__gte=clock.now() - dt.timedelta(days=CALENDAR_DAYS_BACK),
+        )
+        .select_related("occurrence__service__location")
+        .order_by("occurrence__starts_at", "pk")
     )

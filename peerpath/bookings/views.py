@@ -113,5 +113,10 @@ def session_register(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "bookings/register.jinja",
-        {"occurrence": occurrence, "service": occurrence.service, "form": form},
+        {
+            "occurrence": occurrence,
+            "service": occurrence.service,
+            "form": form,
+            "waiting": access.register_waiting(user, occurrence),
+        },
     )

@@ -90,11 +90,18 @@ def test_a_coordinator_marks_who_came_and_first_visits(organisation, coordinator
         person: booking_create(actor=person, occurrence=second)
         for person in (regular, newcomer, no_show)
     }
+    Service.objects.filter(pk=service.pk).update(capacity=3)
+    booking_create(
+        actor=make_person(organisation, Role.MEMBER, display_name="Linnet 4"), occurrence=second
+    )
     client = _signed_in(coordinator)
 
     page = client.get(reverse("session_register", kwargs={"public_id": second.public_id}))
     assert page.status_code == 200
     html = page.content.decode()
+    waiting = html.split("Waiting for a place", 1)[1]
+    assert "Linnet 4" in waiting
+    assert "Fern 2" not in waiting
     # "First time" is ticked already for people who have not come to this group before.
     assert _ticked(html, f"first_{bookings[newcomer].public_id.hex}") is True
     assert _ticked(html, f"first_{bookings[regular].public_id.hex}") is False
@@ -115,7 +122,8 @@ def test_a_coordinator_marks_who_came_and_first_visits(organisation, coordinator
     )
     assert response.status_code == 302
     saved = {
-        b.member: (b.attended, b.first_visit) for b in Booking.objects.filter(occurrence=second)
+        b.member: (b.attended, b.first_visit)
+        for b in Booking.objects.filter(occurrence=second, status="booked")
     }
     assert saved == {
         regular: (True, False),
