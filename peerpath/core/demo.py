@@ -167,4 +167,24 @@ def seed_demo() -> Organisation:
     from peerpath.directory.demo import seed_directory
 
     seed_directory(organisation)
+    _demo_bookings(facilitator=hazel, members=[amelia, bea])
     return organisation
+
+
+def _demo_bookings(*, facilitator: User, members: list[User]) -> None:
+    """Hazel runs the Exeter skills course; Amelia and Poppy have booked its next session."""
+    from peerpath.bookings.services import booking_create
+    from peerpath.directory.models import Occurrence, Service
+
+    course = Service.objects.filter(name="Mental Health Skills Course, Exeter").first()
+    if course is None:
+        return
+    course.facilitators.add(facilitator)
+    session = (
+        Occurrence.objects.filter(service=course, starts_at__gt=clock.now(), cancelled=False)
+        .order_by("starts_at")
+        .first()
+    )
+    if session is not None:
+        for member in members:
+            booking_create(actor=member, occurrence=session)
