@@ -263,7 +263,13 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         }
         for organisation in organisations
     ]
-    return render(request, "accounts/staff_home.jinja", {"tools": tools})
+    from peerpath.bookings.access import facilitated_sessions
+
+    return render(
+        request,
+        "accounts/staff_home.jinja",
+        {"tools": tools, "registers": facilitated_sessions(user)},
+    )
 
 
 @login_required

@@ -131,3 +131,20 @@ def calendar_feed_bookings(feed: CalendarFeed) -> QuerySet[Booking]:
         .select_related("occurrence__service__location")
         .order_by("occurrence__starts_at", "pk")
     )
+
+
+def facilitated_sessions(user: AnyUser, *, days_ahead: int = 7) -> list[Occurrence]:
+    """Sessions of the groups she runs, from yesterday to a week ahead, for their registers."""
+    if not isinstance(user, User):
+        return []
+    now = clock.now()
+    return list(
+        Occurrence.objects.filter(
+            service__facilitators=user,
+            service__is_active=True,
+            starts_at__gte=now - dt.timedelta(days=1),
+            starts_at__lt=now + dt.timedelta(days=days_ahead),
+        )
+        .select_related("service")
+        .order_by("starts_at")[:30]
+    )

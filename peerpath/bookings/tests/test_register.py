@@ -184,3 +184,19 @@ def test_only_its_facilitators_and_the_charitys_coordinators_keep_the_register(
     )
     booking.refresh_from_db()
     assert booking.attended is True
+
+
+def test_a_facilitator_finds_this_weeks_registers_on_her_staff_page(
+    organisation, supporter_unmatched
+):
+    service = _group(organisation)
+    client = _signed_in(supporter_unmatched)
+    assert (
+        "Registers for the groups you run" not in client.get(reverse("staff_home")).content.decode()
+    )
+    service.facilitators.add(supporter_unmatched)
+    page = client.get(reverse("staff_home")).content.decode()
+    this_week = service.occurrences.earliest("starts_at")
+    assert reverse("session_register", kwargs={"public_id": this_week.public_id}) in page
+    later = service.occurrences.order_by("-starts_at").first()
+    assert reverse("session_register", kwargs={"public_id": later.public_id}) not in page
