@@ -108,6 +108,10 @@ ACCESS: dict[str, Rule] = {
         method="post",
         kwargs=lambda ctx: {"public_id": ctx["booking"].public_id},
     ),
+    "calendar_feed_create": signed_in(ok=(302,), method="post"),
+    "calendar_feed_reset": signed_in(ok=(302,), method="post"),
+    # Her private calendar feed: the secret address is the key, so no sign-in.
+    "calendar_feed": public(ok=(404,), kwargs=lambda ctx: {"token": "not-a-real-token"}),
     # The register: the charity's coordinators and admins, and the group's facilitators.
     "session_register": restricted(
         "coordinator", "org_admin", kwargs=lambda ctx: {"public_id": ctx["session"].public_id}

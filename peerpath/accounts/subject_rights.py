@@ -82,6 +82,7 @@ def member_data_export(*, actor: User, user: User) -> dict[str, Any]:
         ],
         "notification_choices": _notification_choices(user),
         "bookings": _bookings(user),
+        "private_calendar_address": _has_calendar_feed(user),
         "saved_searches": [
             {"search": saved.description, "since": _date(saved.created_at)}
             for saved in SavedSearch.objects.filter(user=user)
@@ -244,7 +245,7 @@ def _end_matches(*, actor: User, user: User, now: Any) -> None:
 
 def _cancel_bookings_and_searches(*, actor: User, user: User) -> None:
     """Her places go to the next person waiting; her saved searches stop."""
-    from peerpath.bookings.models import OPEN_STATUSES, Booking
+    from peerpath.bookings.models import OPEN_STATUSES, Booking, CalendarFeed
     from peerpath.bookings.services import booking_cancel
 
     for booking in Booking.objects.filter(
@@ -252,6 +253,8 @@ def _cancel_bookings_and_searches(*, actor: User, user: User) -> None:
     ).select_related("occurrence__service"):
         booking_cancel(actor=actor, booking=booking)
     SavedSearch.objects.filter(user=user).delete()
+    # Her private calendar address stops working.
+    CalendarFeed.objects.filter(user=user).delete()
 
 
 def _bookings(user: User) -> list[dict[str, Any]]:
@@ -269,6 +272,13 @@ def _bookings(user: User) -> list[dict[str, Any]]:
         .select_related("occurrence__service")
         .order_by("-occurrence__starts_at")[:500]
     ]
+
+
+def _has_calendar_feed(user: User) -> bool:
+    """Whether she has a private calendar address (the address itself is not exported)."""
+    from peerpath.bookings.models import CalendarFeed
+
+    return CalendarFeed.objects.filter(user=user).exists()
 
 
 def _forget_admin_history(user: User) -> None:

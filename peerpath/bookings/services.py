@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,7 +14,7 @@ from django.utils import timezone
 
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record, audit_record_many
-from peerpath.bookings.models import Booking, BookingStatus
+from peerpath.bookings.models import Booking, BookingStatus, CalendarFeed
 from peerpath.core import clock
 from peerpath.directory.models import Occurrence
 from peerpath.jobs.services import job_enqueue
@@ -224,3 +226,35 @@ def register_record(
             fields=("walk_ins", "walk_in_first_visits"),
         )
     return occurrence
+
+
+def calendar_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_create(*, actor: User) -> CalendarFeed:
+    """Her private calendar address, made the first time she asks for it."""
+    existing = CalendarFeed.objects.select_for_update().filter(user=actor).first()
+    if existing is not None:
+        return existing
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(
+        user=actor, token=token, token_hash=calendar_token_hash(token)
+    )
+    audit_record(actor=actor, action=Action.CREATE, obj=feed, fields=["token"])
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_reset(*, actor: User) -> CalendarFeed:
+    """A new secret address; the old one stops working at once."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=actor).first()
+    if feed is None:
+        return calendar_feed_create(actor=actor)
+    token = secrets.token_urlsafe(32)
+    feed.token = token
+    feed.token_hash = calendar_token_hash(token)
+    feed.save(update_fields=["token", "token_hash", "updated_at"])
+    audit_record(actor=actor, action=Action.UPDATE, obj=feed, fields=["token"])
+    return feed

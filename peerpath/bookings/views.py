@@ -6,12 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from peerpath.accounts.models import User
 from peerpath.bookings import access
+from peerpath.bookings.calendar import bookings_calendar
 from peerpath.bookings.forms import RegisterForm
 from peerpath.bookings.models import OPEN_STATUSES, BookingStatus
 from peerpath.bookings.services import (
@@ -19,6 +22,8 @@ from peerpath.bookings.services import (
     booking_accept_offer,
     booking_cancel,
     booking_create,
+    calendar_feed_create,
+    calendar_feed_reset,
     register_record,
 )
 
@@ -59,7 +64,59 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         .filter(status__in=OPEN_STATUSES, occurrence__starts_at__gte=timezone.now())
         .order_by("occurrence__starts_at")
     )
-    return render(request, "bookings/my_bookings.jinja", {"bookings": bookings})
+    feed = access.get_own_calendar_feed(_user(request))
+    feed_url = (
+        request.build_absolute_uri(reverse("calendar_feed", kwargs={"token": feed.token}))
+        if feed is not None
+        else ""
+    )
+    return render(
+        request,
+        "bookings/my_bookings.jinja",
+        {
+            "bookings": bookings,
+            "feed_url": feed_url,
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
+        },
+    )
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """Her private calendar feed, for her phone's calendar app. The token is the secret:
+    no sign-in, and an unknown or replaced address answers 404."""
+    feed = access.get_calendar_feed_for_token(token)
+    body = bookings_calendar(
+        access.calendar_feed_bookings(feed),
+        listing_url=lambda service: request.build_absolute_uri(
+            reverse("service_detail", kwargs={"public_id": service.public_id})
+        ),
+        bookings_url=request.build_absolute_uri(reverse("my_bookings")),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="peerpath-bookings.ics"'
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    patch_cache_control(response, private=True)
+    return response
+
+
+@login_required
+@require_POST
+def calendar_create(request: HttpRequest) -> HttpResponse:
+    calendar_feed_create(actor=_user(request))
+    messages.success(request, _("Your calendar address is ready."))
+    return redirect(reverse("my_bookings") + "#calendar")
+
+
+@login_required
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    calendar_feed_reset(actor=_user(request))
+    messages.success(
+        request,
+        _("Here is your new calendar address. The old one no longer works."),
+    )
+    return redirect(reverse("my_bookings") + "#calendar")
 
 
 @login_required

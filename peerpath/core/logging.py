@@ -16,9 +16,10 @@ _QUERY = re.compile(r"\?[^\s'\"]*")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
-# Secret tokens carried in paths: invitations, password resets, email confirmations.
+# Secret tokens carried in paths: invitations, password resets, email confirmations, and
+# her private calendar address.
 _PATH_TOKENS = re.compile(
-    r"(/invitations/|/auth/password/reset/key/|/auth/confirm-email/)[^/\s'\"]+"
+    r"(/invitations/|/auth/password/reset/key/|/auth/confirm-email/|/calendar/)[^/\s'\"]+"
 )
 
 
