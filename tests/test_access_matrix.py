@@ -166,6 +166,74 @@ ACCESS: dict[str, Rule] = {
         "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
     ),
     "audit_search": restricted("org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}),
+    # Listings, places, times and sessions, and the gaps: the charity's coordinators and admins.
+    **{
+        name: restricted(
+            "coordinator", "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
+        )
+        for name in (
+            "staff_listings",
+            "staff_listing_create",
+            "staff_location_create",
+            "staff_gaps",
+        )
+    },
+    **{
+        name: restricted(
+            "coordinator",
+            "org_admin",
+            kwargs=lambda ctx: {
+                "slug": ctx["organisation"].slug,
+                "public_id": ctx["service"].public_id,
+            },
+        )
+        for name in (
+            "staff_listing",
+            "staff_listing_edit",
+            "staff_sessions",
+            "staff_schedule_create",
+        )
+    },
+    **{
+        name: restricted(
+            "coordinator",
+            "org_admin",
+            ok=(302,),
+            method="post",
+            kwargs=lambda ctx: {
+                "slug": ctx["organisation"].slug,
+                "public_id": ctx["service"].public_id,
+            },
+        )
+        for name in ("staff_listing_checked", "staff_listing_active")
+    },
+    **{
+        name: restricted(
+            "coordinator",
+            "org_admin",
+            kwargs=lambda ctx: {
+                "slug": ctx["organisation"].slug,
+                "public_id": ctx["session"].public_id,
+            },
+        )
+        for name in ("staff_session_cancel", "staff_session_move")
+    },
+    "staff_location_edit": restricted(
+        "coordinator",
+        "org_admin",
+        kwargs=lambda ctx: {
+            "slug": ctx["organisation"].slug,
+            "public_id": ctx["session"].service.location.public_id,
+        },
+    ),
+    "staff_schedule_end": restricted(
+        "coordinator",
+        "org_admin",
+        kwargs=lambda ctx: {
+            "slug": ctx["organisation"].slug,
+            "public_id": _schedule(ctx["service"]).public_id,
+        },
+    ),
     # Signing in (django-allauth).
     "account_login": public(),
     "account_logout": public(),
@@ -299,6 +367,20 @@ def _listing(organisation: Any) -> Any:
         kind="helpline",
         summary="Call us.",
         last_checked_on=dt.date(2026, 1, 1),
+    )
+
+
+def _schedule(service: Any) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from peerpath.directory.models import Schedule
+
+    return Schedule.objects.create(
+        service=service,
+        first_starts_at=timezone.now() + dt.timedelta(days=1),
+        rrule="FREQ=WEEKLY",
     )
 
 

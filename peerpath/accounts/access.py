@@ -86,6 +86,11 @@ def can_manage_members(user: AnyUser, organisation: Organisation) -> bool:
     return _has_role(user, organisation, Role.COORDINATOR, Role.ORG_ADMIN)
 
 
+def can_manage_listings(user: AnyUser, organisation: Organisation | int) -> bool:
+    """Add and change the charity's listings, places, times and sessions; see the gaps."""
+    return _has_role(user, organisation, Role.COORDINATOR, Role.ORG_ADMIN)
+
+
 def can_invite_staff(user: AnyUser, organisation: Organisation) -> bool:
     return _has_role(user, organisation, Role.ORG_ADMIN)
 

@@ -173,6 +173,53 @@ def booking_expire_offer(*, booking_id: int) -> None:
     offer_next_place(occurrence=booking.occurrence)
 
 
+@transaction.atomic
+def bookings_session_changed(*, occurrence: Occurrence) -> int:
+    """A session was cancelled or moved: tell everyone holding or waiting for a place, and
+    withdraw their reminders (when it moved, reminders not yet sent move with it).
+
+    Returns the number of people told.
+    """
+    from peerpath.bookings.models import OPEN_STATUSES
+    from peerpath.notifications.models import DeliveryStatus, Notification
+
+    bookings = list(
+        Booking.objects.filter(occurrence=occurrence, status__in=OPEN_STATUSES).select_related(
+            "member", "occurrence__service__organisation"
+        )
+    )
+    service = occurrence.service
+    link = (
+        reverse("service_detail", kwargs={"public_id": service.public_id})
+        if service.is_active
+        else reverse("my_bookings")
+    )
+    change = "cancelled" if occurrence.cancelled else "moved"
+    version = "" if occurrence.cancelled else f":{occurrence.starts_at.isoformat()}"
+    for booking in bookings:
+        keys = _reminder_keys(booking)
+        notifications_withdraw(idempotency_keys=keys)
+        notify(
+            recipient=booking.member,
+            purpose=Purpose.SESSION_REMINDER,
+            context={"change": change},
+            link=link,
+            idempotency_key=f"booking:{booking.public_id}:{change}{version}",
+            organisation=service.organisation,
+        )
+        if change == "moved" and booking.status == BookingStatus.BOOKED:
+            # Reminders never sent are made again for the new time; one already sent stays.
+            Notification.objects.filter(idempotency_key__in=keys).exclude(
+                deliveries__status__in=[
+                    DeliveryStatus.SENT,
+                    DeliveryStatus.RUNNING,
+                    DeliveryStatus.FAILED,
+                ]
+            ).delete()
+            _remind(booking)
+    return len(bookings)
+
+
 @dataclass(frozen=True)
 class Mark:
     """One line of the register: did she come, and was it her first time."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from peerpath.accounts.models import User
-from peerpath.directory.models import SavedSearch, Service
+from peerpath.accounts.access import can_manage_listings, get_staff_organisation
+from peerpath.accounts.choices import Role
+from peerpath.accounts.models import Organisation, User
+from peerpath.directory.models import Location, Occurrence, SavedSearch, Schedule, Service
 
 if TYPE_CHECKING:
     from peerpath.accounts.access import AnyUser
@@ -34,3 +36,92 @@ def own_saved_searches(user: AnyUser) -> QuerySet[SavedSearch]:
 def get_own_saved_search(user: AnyUser, public_id: str) -> SavedSearch:
     saved: SavedSearch = get_object_or_404(own_saved_searches(user), public_id=public_id)
     return saved
+
+
+# Staff: a charity's own listings. Anyone but its coordinators and admins gets a 404, so a
+# listing of another charity is not even confirmed to exist.
+
+
+def get_listings_organisation(user: AnyUser, slug: str) -> Organisation:
+    """The organisation whose listings she manages."""
+    organisation = get_staff_organisation(user, slug)
+    if not can_manage_listings(user, organisation):
+        raise Http404
+    return organisation
+
+
+def managed_services(user: AnyUser, organisation: Organisation) -> QuerySet[Service]:
+    """The organisation's listings, taken down or not, with their place and next session."""
+    if not can_manage_listings(user, organisation):
+        raise Http404
+    return Service.objects.filter(organisation=organisation).select_related("location")
+
+
+def get_managed_service(user: AnyUser, organisation: Organisation, public_id: str) -> Service:
+    service: Service = get_object_or_404(
+        managed_services(user, organisation).prefetch_related("facilitators", "schedules"),
+        public_id=public_id,
+    )
+    return service
+
+
+def managed_locations(user: AnyUser, organisation: Organisation) -> QuerySet[Location]:
+    if not can_manage_listings(user, organisation):
+        raise Http404
+    return Location.objects.filter(organisation=organisation)
+
+
+def get_managed_location(user: AnyUser, organisation: Organisation, public_id: str) -> Location:
+    location: Location = get_object_or_404(
+        managed_locations(user, organisation), public_id=public_id
+    )
+    return location
+
+
+def get_managed_schedule(user: AnyUser, organisation: Organisation, public_id: str) -> Schedule:
+    if not can_manage_listings(user, organisation):
+        raise Http404
+    schedule: Schedule = get_object_or_404(
+        Schedule.objects.select_related("service"),
+        service__organisation=organisation,
+        public_id=public_id,
+    )
+    return schedule
+
+
+def managed_sessions(user: AnyUser, service: Service) -> QuerySet[Occurrence]:
+    """A listing's sessions, each with the number of people holding a place (not who)."""
+    if not can_manage_listings(user, service.organisation_id):
+        raise Http404
+    return Occurrence.objects.filter(service=service).annotate(
+        booked=Count("bookings", filter=Q(bookings__status="booked"))
+    )
+
+
+def get_managed_session(user: AnyUser, organisation: Organisation, public_id: str) -> Occurrence:
+    if not can_manage_listings(user, organisation):
+        raise Http404
+    occurrence: Occurrence = get_object_or_404(
+        Occurrence.objects.select_related("service__organisation", "schedule").annotate(
+            booked=Count("bookings", filter=Q(bookings__status="booked"))
+        ),
+        service__organisation=organisation,
+        public_id=public_id,
+    )
+    return occurrence
+
+
+def peer_supporters_of(user: AnyUser, organisation: Organisation) -> QuerySet[User]:
+    """Who may be named as a group's facilitators: the charity's current peer supporters."""
+    if not can_manage_listings(user, organisation):
+        raise Http404
+    return (
+        User.objects.filter(
+            memberships__organisation=organisation,
+            memberships__role=Role.PEER_SUPPORTER,
+            memberships__ended_at__isnull=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("display_name", "pk")
+    )

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from dateutil.rrule import rrulestr
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from peerpath.audit.models import Action
+from peerpath.audit.services import audit_record, changed_fields
 from peerpath.core import clock
 from peerpath.directory.choices import time_of_day
-from peerpath.directory.models import Occurrence, Schedule
+from peerpath.directory.models import Location, Occurrence, Schedule, Service
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from peerpath.accounts.models import Organisation, User
 
 EXPAND_WEEKS = 8
 
@@ -58,18 +67,49 @@ def occurrences_expand(*, schedule: Schedule, weeks: int = EXPAND_WEEKS) -> int:
     return len(created)
 
 
+def _listings_changed() -> None:
+    # Queues the check that tells women about new groups; runs in the caller's transaction.
+    from peerpath.directory.alerts import listings_changed
+
+    listings_changed()
+
+
+def _tell_people_booked(occurrence: Occurrence) -> None:
+    from peerpath.bookings.services import bookings_session_changed
+
+    bookings_session_changed(occurrence=occurrence)
+
+
 @transaction.atomic
-def occurrence_cancel(*, occurrence: Occurrence, note: str = "") -> Occurrence:
+def occurrence_cancel(
+    *, occurrence: Occurrence, note: str = "", actor: User | None = None
+) -> Occurrence:
+    """Cancel one session. Anyone with a place is told, and her reminders are withdrawn."""
     occurrence.cancelled = True
     occurrence.note = note
     occurrence.save(update_fields=["cancelled", "note", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=occurrence,
+        organisation=occurrence.service.organisation,
+        fields=("cancelled", "note"),
+    )
+    _tell_people_booked(occurrence)
+    _listings_changed()
     return occurrence
 
 
 @transaction.atomic
 def occurrence_move(
-    *, occurrence: Occurrence, starts_at: dt.datetime, note: str = ""
+    *,
+    occurrence: Occurrence,
+    starts_at: dt.datetime,
+    note: str = "",
+    actor: User | None = None,
 ) -> Occurrence:
+    """Move one session to another time. Anyone with a place is told, and her reminders
+    follow the session."""
     length = occurrence.ends_at - occurrence.starts_at
     local = timezone.localtime(starts_at)
     occurrence.starts_at = starts_at
@@ -78,4 +118,234 @@ def occurrence_move(
     occurrence.time_of_day = time_of_day(local.hour)
     occurrence.note = note
     occurrence.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=occurrence,
+        organisation=occurrence.service.organisation,
+        fields=("starts_at", "ends_at", "note"),
+    )
+    _tell_people_booked(occurrence)
+    _listings_changed()
     return occurrence
+
+
+# Staff: places, listings and when they run -----------------------------------------------------
+
+LOCATION_FIELDS = ("name", "address", "area", "postcode", "directions")
+
+
+def _place_on_map(location: Location) -> None:
+    """Put the place on the map from its postcode, when we know where that postcode is."""
+    from peerpath.directory.geo import locate
+
+    point = locate(location.postcode) if location.postcode else None
+    location.latitude = point.latitude if point else None
+    location.longitude = point.longitude if point else None
+
+
+@transaction.atomic
+def location_create(*, actor: User, organisation: Organisation, **values: Any) -> Location:
+    location = Location(organisation=organisation, **values)
+    _place_on_map(location)
+    location.full_clean()
+    location.save()
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=location,
+        organisation=organisation,
+        fields=list(values),
+    )
+    _listings_changed()
+    return location
+
+
+@transaction.atomic
+def location_update(*, actor: User, location: Location, **values: Any) -> Location:
+    before = {name: getattr(location, name) for name in values}
+    for name, value in values.items():
+        setattr(location, name, value)
+    _place_on_map(location)
+    location.full_clean()
+    location.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=location,
+        organisation=location.organisation,
+        fields=changed_fields(before, location),
+    )
+    _listings_changed()
+    return location
+
+
+@transaction.atomic
+def service_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    facilitators: Iterable[User] = (),
+    **values: Any,
+) -> Service:
+    """A new listing, shown on Find support at once."""
+    service = Service(organisation=organisation, **values)
+    service.full_clean()
+    service.save()
+    service.facilitators.set(list(facilitators))
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=service,
+        organisation=organisation,
+        fields=[*values, "facilitators"],
+    )
+    _listings_changed()
+    return service
+
+
+@transaction.atomic
+def service_update(
+    *,
+    actor: User,
+    service: Service,
+    facilitators: Iterable[User] | None = None,
+    **values: Any,
+) -> Service:
+    before = {name: getattr(service, name) for name in values}
+    for name, value in values.items():
+        setattr(service, name, value)
+    service.full_clean()
+    service.save()
+    fields = changed_fields(before, service)
+    if facilitators is not None:
+        chosen = {user.pk for user in facilitators}
+        if chosen != set(service.facilitators.values_list("pk", flat=True)):
+            service.facilitators.set(list(chosen))
+            fields.append("facilitators")
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=service,
+        organisation=service.organisation,
+        fields=fields,
+    )
+    _listings_changed()
+    return service
+
+
+@transaction.atomic
+def service_deactivate(*, actor: User, service: Service) -> Service:
+    """Take a listing down: it leaves Find support, its repeating times stop from today,
+    and its future sessions go (those people booked are cancelled, and they are told)."""
+    service.is_active = False
+    service.save(update_fields=["is_active", "updated_at"])
+    today = clock.today()
+    for schedule in service.schedules.filter(Q(until__isnull=True) | Q(until__gte=today)):
+        schedule.until = today - dt.timedelta(days=1)
+        schedule.save(update_fields=["until", "updated_at"])
+    _sessions_remove(
+        actor=actor,
+        sessions=Occurrence.objects.filter(service=service, starts_at__gt=clock.now()),
+    )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=service,
+        organisation=service.organisation,
+        fields=["is_active"],
+    )
+    _listings_changed()
+    return service
+
+
+@transaction.atomic
+def service_reactivate(*, actor: User, service: Service) -> Service:
+    """Put a listing back on Find support (add its times again if it runs sessions)."""
+    service.is_active = True
+    service.save(update_fields=["is_active", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=service,
+        organisation=service.organisation,
+        fields=["is_active"],
+    )
+    _listings_changed()
+    return service
+
+
+@transaction.atomic
+def schedule_create(
+    *,
+    actor: User,
+    service: Service,
+    first_starts_at: dt.datetime,
+    duration_minutes: int,
+    rrule: str,
+    until: dt.date | None = None,
+) -> Schedule:
+    """A repeating time for a listing; its sessions are made at once."""
+    schedule = Schedule(
+        service=service,
+        first_starts_at=first_starts_at,
+        duration_minutes=duration_minutes,
+        rrule=rrule,
+        until=until,
+    )
+    schedule.full_clean()
+    schedule.save()
+    occurrences_expand(schedule=schedule)
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=schedule,
+        organisation=service.organisation,
+        fields=["first_starts_at", "duration_minutes", "rrule", "until"],
+    )
+    _listings_changed()
+    return schedule
+
+
+def _sessions_remove(*, actor: User, sessions: Any) -> tuple[int, int]:
+    """Delete sessions nobody has booked; cancel (and tell) the rest. (deleted, cancelled)"""
+    deleted = cancelled = 0
+    for occurrence in sessions.select_related("service__organisation").filter(cancelled=False):
+        if occurrence.bookings.exists():
+            occurrence_cancel(occurrence=occurrence, actor=actor)
+            cancelled += 1
+        else:
+            occurrence.delete()
+            deleted += 1
+    return deleted, cancelled
+
+
+@transaction.atomic
+def schedule_end(*, actor: User, schedule: Schedule, from_date: dt.date) -> tuple[int, int]:
+    """Stop a repeating time: no sessions on or after ``from_date``. Future sessions of the
+    rule go; those people booked are cancelled instead, and they are told.
+
+    Returns (sessions removed, sessions cancelled).
+    """
+    schedule.until = from_date - dt.timedelta(days=1)
+    schedule.save(update_fields=["until", "updated_at"])
+    cut = timezone.make_aware(
+        dt.datetime.combine(from_date, dt.time.min), timezone.get_current_timezone()
+    )
+    removed = _sessions_remove(
+        actor=actor,
+        sessions=Occurrence.objects.filter(
+            Q(starts_at__gte=cut) | Q(original_starts_at__gte=cut),
+            schedule=schedule,
+            starts_at__gt=clock.now(),
+        ),
+    )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=schedule,
+        organisation=schedule.service.organisation,
+        fields=["until"],
+    )
+    _listings_changed()
+    return removed

@@ -20,6 +20,12 @@ from peerpath.accounts.services import consent_give
 from tests.browser.conftest import assert_no_axe_violations, screenshot
 from tests.test_access_matrix import NAMED
 
+
+def _own_listing(ctx, **kwargs):
+    """The slug and the demo listing, for the staff pages that manage it."""
+    return {"slug": ctx["organisation"].slug, "public_id": ctx["listing"].public_id, **kwargs}
+
+
 # name: (persona or None for anonymous, how to build its kwargs, expected status)
 PAGES: dict[str, tuple[str | None, Any, int]] = {
     "home": (None, None, 200),
@@ -71,6 +77,34 @@ PAGES: dict[str, tuple[str | None, Any, int]] = {
     "saved_searches": ("member", None, 200),
     "notification_preferences": ("member", None, 200),
     "notification_failures": ("org_admin", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
+    "staff_listings": ("coordinator", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
+    "staff_listing_create": ("coordinator", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
+    "staff_location_create": ("coordinator", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
+    "staff_gaps": ("coordinator", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
+    "staff_listing": ("coordinator", _own_listing, 200),
+    "staff_listing_edit": ("coordinator", _own_listing, 200),
+    "staff_sessions": ("coordinator", _own_listing, 200),
+    "staff_schedule_create": ("coordinator", _own_listing, 200),
+    "staff_schedule_end": (
+        "coordinator",
+        lambda ctx: _own_listing(ctx, public_id=ctx["listing"].schedules.first().public_id),
+        200,
+    ),
+    "staff_location_edit": (
+        "coordinator",
+        lambda ctx: _own_listing(ctx, public_id=ctx["listing"].location.public_id),
+        200,
+    ),
+    "staff_session_cancel": (
+        "coordinator",
+        lambda ctx: _own_listing(ctx, public_id=_a_booked_session(ctx)),
+        200,
+    ),
+    "staff_session_move": (
+        "coordinator",
+        lambda ctx: _own_listing(ctx, public_id=_a_booked_session(ctx)),
+        200,
+    ),
 }
 
 # Not pages a person reads, or steps that only redirect without a sign-in in progress; each
@@ -102,6 +136,8 @@ NOT_PAGES = {
     "saved_search_delete": "a button's POST; covered by test_saved_searches",
     "openreferral_service": "JSON for other directories",
     "notification_failure_retry": "a button's POST; covered by test_notifications",
+    "staff_listing_checked": "a button's POST; covered by test_staff_listings",
+    "staff_listing_active": "a button's POST; covered by test_staff_listings",
 }
 ADMIN_PREFIX = "admin:"
 
