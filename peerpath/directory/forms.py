@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.choices import Language
 from peerpath.directory.choices import Family, ForWhom, Kind, TimeOfDay
-from peerpath.directory.geo import locate, looks_like_postcode
+from peerpath.directory.geo import Point, locate, looks_like_postcode
 
 WHEN = (
     ("this_week", _("This week")),
@@ -27,6 +30,11 @@ DAYS = (
 )
 ANYWHERE = ""
 ONLINE = "online"
+# "Use my location": the UK with its islands, and 2 decimal places (about a kilometre), so a
+# shared search never gives away her front door.
+UK_LATITUDES = (49.0, 61.0)
+UK_LONGITUDES = (-8.7, 2.1)
+LOCATION_PLACES = 2
 
 
 DISTANCES = (
@@ -79,6 +87,9 @@ class SearchForm(forms.Form):
         label=_("Language"), choices=[("", _("Any")), *Language.choices], required=False
     )
     free = forms.BooleanField(label=_("Free only"), required=False)
+    # Filled in by the "Use my location" button (static/peerpath/geolocate.js), never stored.
+    lat = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    lng = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def clean_postcode(self) -> str:
         text = str(self.cleaned_data.get("postcode") or "").strip()
@@ -100,7 +111,59 @@ class SearchForm(forms.Form):
         data = super().clean() or {}
         if "near" in self.cleaned_data:
             data["near"] = self.cleaned_data["near"]
+        elif not str(self.data.get("postcode") or "").strip():
+            self._clean_location(data)
         return data
+
+    def _clean_location(self, data: dict[str, Any]) -> None:
+        """Her location from the browser, used when she has not typed a postcode."""
+        raw = (str(data.get("lat") or "").strip(), str(data.get("lng") or "").strip())
+        data["lat"] = data["lng"] = None
+        if raw == ("", ""):
+            return
+        try:
+            latitude, longitude = (float(value) for value in raw)
+        except ValueError:
+            latitude = longitude = math.nan
+        if not all(math.isfinite(value) for value in (latitude, longitude)):
+            self.add_error(
+                "postcode",
+                _("We could not use your location. Type a postcode or choose a town instead."),
+            )
+            return
+        if not (
+            UK_LATITUDES[0] <= latitude <= UK_LATITUDES[1]
+            and UK_LONGITUDES[0] <= longitude <= UK_LONGITUDES[1]
+        ):
+            self.add_error(
+                "postcode",
+                _(
+                    "Your location looks to be outside the UK. "
+                    "Type a postcode or choose a town instead."
+                ),
+            )
+            return
+        data["lat"] = round(latitude, LOCATION_PLACES)
+        data["lng"] = round(longitude, LOCATION_PLACES)
+        data["near"] = Point(data["lat"], data["lng"])
+
+    @property
+    def near_location(self) -> bool:
+        """Whether the search is near her location (rather than a postcode or a town)."""
+        data = getattr(self, "cleaned_data", {})
+        return data.get("lat") is not None and "near" in data and not data.get("postcode")
+
+    def query_without_location(self) -> str:
+        """This search's query string without her location, to stop using it."""
+        data = self.data
+        return urlencode(
+            [
+                (key, value)
+                for key in data
+                if key not in ("lat", "lng")
+                for value in (data.getlist(key) if isinstance(data, QueryDict) else [data[key]])
+            ]
+        )
 
     def __init__(self, *args: Any, areas: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
