@@ -87,6 +87,28 @@ def page(request: pytest.FixtureRequest, browser: object) -> Iterator[object]:
     context.close()
 
 
+# Near Heavitree, Exeter, one of the demo directory's places (peerpath/directory/demo.py).
+DEMO_LOCATION = {"latitude": 50.7231, "longitude": -3.5049}
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def located_page(request: pytest.FixtureRequest, browser: object) -> Iterator[object]:
+    """A page whose browser she has allowed to share a location near the demo towns."""
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport=VIEWPORTS[request.param],
+        geolocation=DEMO_LOCATION,
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.viewport_name = request.param
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.console_errors = errors
+    yield page
+    context.close()
+
+
 def screenshot(page: object, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}-{page.viewport_name}.png"  # type: ignore[attr-defined]
