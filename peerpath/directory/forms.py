@@ -87,9 +87,6 @@ class SearchForm(forms.Form):
         label=_("Language"), choices=[("", _("Any")), *Language.choices], required=False
     )
     free = forms.BooleanField(label=_("Free only"), required=False)
-    # Filled in by the "Use my location" button (static/peerpath/geolocate.js), never stored.
-    lat = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
-    lng = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def clean_postcode(self) -> str:
         text = str(self.cleaned_data.get("postcode") or "").strip()
@@ -167,6 +164,13 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, areas: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Filled in by the "Use my location" button (static/peerpath/geolocate.js). Added here
+        # rather than declared, so they are not among the base fields a kept search keeps:
+        # her location is used for this search only and never stored.
+        for name in ("lat", "lng"):
+            self.fields[name] = forms.CharField(
+                required=False, max_length=20, widget=forms.HiddenInput
+            )
         self.fields["where"].choices = [  # type: ignore[attr-defined]
             (ANYWHERE, _("Anywhere")),
             (ONLINE, _("Online only")),

@@ -145,3 +145,16 @@ def test_her_location_never_reaches_the_logs(log_output):
     assert "/find-support/?[redacted]" in output
     assert "50.72" not in output
     assert "3.51" not in output
+
+
+def test_a_kept_search_never_keeps_her_location(organisation, member):
+    from peerpath.directory.alerts import saved_search_create
+
+    saved = saved_search_create(
+        user=member, data=QueryDict("lat=50.72&lng=-3.51&distance=3&times=morning")
+    )
+
+    assert "50.72" not in saved.query
+    assert "lat" not in saved.query
+    assert "3.51" not in saved.query
+    assert "times=morning" in saved.query
