@@ -22,8 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from peerpath.accounts.models import User
 from peerpath.core import clock
 from peerpath.directory import access
-from peerpath.directory.choices import ForWhom, TimeOfDay
-from peerpath.directory.gaps import TIMES, gaps_find
+from peerpath.directory.choices import ForWhom
+from peerpath.directory.gaps import gaps_find
 from peerpath.directory.models import Service
 from peerpath.directory.services import (
     location_create,
@@ -442,6 +442,6 @@ def gaps(request: HttpRequest, slug: str) -> HttpResponse:
             "stage_label": stage_label,
             "grid": found.grid(stage, area),
             "area_summaries": [found.grid(stage, key) for key, _name in found.areas],
-            "times": [dict(TimeOfDay.choices)[time] for time in TIMES],
+            "times": [_("Morning"), _("Afternoon"), _("Evening")],
         },
     )
