@@ -163,7 +163,16 @@ class Occurrence(BaseModel):
                 fields=("schedule", "original_starts_at"), name="directory_occurrence_once"
             ),
         )
-        indexes = (models.Index(fields=("starts_at", "service"), name="directory_occ_start"),)
+        indexes = (
+            # Search reads sessions that go ahead in time order, stopping at enough services.
+            models.Index(
+                fields=("starts_at", "service"),
+                name="directory_occ_open",
+                condition=models.Q(cancelled=False),
+            ),
+            # A service's next dates.
+            models.Index(fields=("service", "starts_at"), name="directory_occ_service_start"),
+        )
 
     def __str__(self) -> str:
         return f"{self.service} {self.starts_at:%Y-%m-%d %H:%M}"

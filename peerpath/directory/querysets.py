@@ -1,13 +1,16 @@
-"""Searching what is on. Two queries whatever the number of results."""
+"""Searching what is on. The same few queries whatever the number of results."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Generator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Min, Q, TextField
+from django.db import connections, transaction
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -20,6 +23,8 @@ NEXT_DATES_IN_RESULTS = 3
 RESULTS_SHOWN = 30
 DEFAULT_MILES = 5
 NEXT_DATES_ON_LISTING = 6
+# Rows fetched at a time while looking for the soonest services, per service wanted.
+STREAM_CHUNK_PER_RESULT = 4
 
 
 @dataclass
@@ -30,7 +35,7 @@ class Result:
 
 
 def areas() -> list[str]:
-    return sorted(set(Location.objects.values_list("area", flat=True)))
+    return sorted(set(Location.objects.order_by().values_list("area", flat=True).distinct()))
 
 
 def window(when: str, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -100,38 +105,67 @@ def _place_filter(filters: dict[str, Any], prefix: str = "") -> Q:
     return Q()
 
 
-def search(
-    filters: dict[str, Any], *, limit: int = RESULTS_SHOWN
-) -> tuple[list[Result], list[Service]]:
-    """The soonest ``limit`` services with sessions in the chosen window, each with its next
-    dates, and the services without sessions (helplines, one-to-one, NHS routes) that match.
-
-    Every filter runs in the database; the number of queries is the same whatever the size of
-    the directory or of the results.
-    """
-    now = clock.now()
+def _occurrence_filters(filters: dict[str, Any], now: dt.datetime) -> Q:
+    """The session-level filters: the window, not cancelled, days and times of day."""
     start, end = window(filters.get("when") or "this_week", now)
+    condition = Q(starts_at__gte=max(start, now), starts_at__lt=end, cancelled=False)
+    if filters.get("days"):
+        condition &= Q(weekday__in=[int(d) for d in filters["days"]])
+    if filters.get("times"):
+        condition &= Q(time_of_day__in=filters["times"])
+    return condition
+
+
+def _streaming(alias: str) -> AbstractContextManager[object]:
+    """Where reading sessions in time order can stop early.
+
+    PostgreSQL streams a server-side cursor only inside a transaction: outside one, Django
+    declares it WITH HOLD and the server computes every row before the first is read. SQLite
+    streams without one, and a transaction there would take the write lock (IMMEDIATE mode).
+    """
+    if connections[alias].vendor == "postgresql":
+        return transaction.atomic(using=alias)
+    return nullcontext()
+
+
+def _soonest_service_ids(occurrences: QuerySet[Occurrence], count: int) -> list[int]:
+    """The first ``count`` services in order of their soonest session (then by id).
+
+    Sessions are read in time order and reading stops at the ``count``-th new service, so a
+    broad search reads a few dozen index entries rather than grouping every session in the
+    window; a narrow one reads on to the end of the window, as a grouping query would. One
+    query either way (a cursor read in chunks).
+    """
+    found: dict[int, None] = {}
+    with _streaming(occurrences.db):
+        rows = cast(
+            "Generator[int, None, None]",
+            occurrences.order_by("starts_at", "service_id")
+            .values_list("service_id", flat=True)
+            .iterator(chunk_size=count * STREAM_CHUNK_PER_RESULT),
+        )
+        try:
+            for service_id in rows:
+                found[service_id] = None
+                if len(found) >= count:
+                    break
+        finally:
+            rows.close()
+    return list(found)
+
+
+def _dated(filters: dict[str, Any], *, limit: int) -> list[Result]:
+    """The soonest ``limit`` services with sessions that match, each with its next dates."""
+    now = clock.now()
+    when = _occurrence_filters(filters, now)
     annotations, service_condition = _service_filters(filters, prefix="service__")
     occurrences = Occurrence.objects.annotate(**annotations).filter(
-        service_condition,
-        _place_filter(filters, prefix="service__"),
-        starts_at__gte=max(start, now),
-        starts_at__lt=end,
-        cancelled=False,
+        when, service_condition, _place_filter(filters, prefix="service__")
     )
-    if filters.get("days"):
-        occurrences = occurrences.filter(weekday__in=[int(d) for d in filters["days"]])
-    if filters.get("times"):
-        occurrences = occurrences.filter(time_of_day__in=filters["times"])
     near: Point | None = filters.get("near")
     # Near a postcode the box above is cut to a circle here, so fetch a few more.
     wanted = limit * 4 if near is not None else limit
-    soonest = list(
-        occurrences.values("service_id")
-        .annotate(first=Min("starts_at"))
-        .order_by("first", "service_id")[:wanted]
-    )
-    ids = [row["service_id"] for row in soonest]
+    ids = _soonest_service_ids(occurrences, wanted)
     services = Service.objects.select_related("location", "organisation").in_bulk(ids)
     radius = float(filters.get("distance") or DEFAULT_MILES)
     results: dict[int, Result] = {}
@@ -147,25 +181,55 @@ def search(
         results[service_id] = Result(service=service, miles=miles)
         if len(results) >= limit:
             break
-    for occurrence in occurrences.filter(service_id__in=list(results)).order_by("starts_at"):
+    # Every service filter holds for each of these services, so only the session-level
+    # filters are needed for their next dates.
+    for occurrence in Occurrence.objects.filter(when, service_id__in=list(results)).order_by(
+        "starts_at", "pk"
+    ):
         result = results[occurrence.service_id]
         if len(result.next) < NEXT_DATES_IN_RESULTS:
             result.next.append(occurrence)
+    return list(results.values())
+
+
+def _anytime(filters: dict[str, Any], *, limit: int) -> list[Service]:
+    """Services without sessions (helplines, one-to-one, NHS routes) that match."""
+    near: Point | None = filters.get("near")
+    annotations, condition = _service_filters(filters)
+    place = (
+        Q()
+        if near is not None or filters.get("where") == ONLINE
+        else (_place_filter(filters) | Q(location__isnull=True))
+    )
+    # The first ``limit`` ids are picked on the service table alone; only those are joined
+    # to their place and organisation.
+    first = (
+        Service.objects.annotate(**annotations)
+        .filter(condition, place, schedules__isnull=True)
+        .order_by("kind", "name", "pk")
+        .values("pk")[:limit]
+    )
+    return list(
+        Service.objects.filter(pk__in=first)
+        .select_related("location", "organisation")
+        .order_by("kind", "name", "pk")
+    )
+
+
+def search(
+    filters: dict[str, Any], *, limit: int = RESULTS_SHOWN
+) -> tuple[list[Result], list[Service]]:
+    """The soonest ``limit`` services with sessions in the chosen window, each with its next
+    dates, and the services without sessions (helplines, one-to-one, NHS routes) that match.
+
+    Every filter runs in the database; the number of queries is the same whatever the size of
+    the directory or of the results.
+    """
+    results = _dated(filters, limit=limit)
     anytime: list[Service] = []
     if not (filters.get("days") or filters.get("times")):
-        any_annotations, any_condition = _service_filters(filters)
-        place = (
-            Q()
-            if near is not None or filters.get("where") == ONLINE
-            else (_place_filter(filters) | Q(location__isnull=True))
-        )
-        anytime = list(
-            Service.objects.annotate(**any_annotations)
-            .filter(any_condition, place, schedules__isnull=True)
-            .select_related("location", "organisation")
-            .order_by("kind", "name")[:limit]
-        )
-    return list(results.values()), anytime
+        anytime = _anytime(filters, limit=limit)
+    return results, anytime
 
 
 def next_dates(service: Service, count: int = NEXT_DATES_ON_LISTING) -> list[Occurrence]:
@@ -178,7 +242,7 @@ def next_dates(service: Service, count: int = NEXT_DATES_ON_LISTING) -> list[Occ
 
 def nearest_online(filters: dict[str, Any]) -> Result | None:
     """When nothing matches, the soonest online group in the next four weeks."""
-    results, _anytime = search(
-        {"when": "four_weeks", "where": ONLINE, "stage": filters.get("stage", "")}
+    results = _dated(
+        {"when": "four_weeks", "where": ONLINE, "stage": filters.get("stage", "")}, limit=1
     )
     return results[0] if results else None
