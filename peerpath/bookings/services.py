@@ -110,6 +110,8 @@ def booking_cancel(*, actor: User, booking: Booking) -> Booking:
 
 def offer_next_place(*, occurrence: Occurrence) -> Booking | None:
     """Offer a free place to the first person waiting, for 24 hours (or until it starts)."""
+    if occurrence.cancelled or occurrence.starts_at <= clock.now():
+        return None  # nothing to offer: the session is not happening or has begun
     capacity = occurrence.service.capacity
     holding = Booking.objects.filter(
         occurrence=occurrence, status__in=[BookingStatus.BOOKED, BookingStatus.OFFERED]
@@ -146,8 +148,10 @@ def offer_next_place(*, occurrence: Occurrence) -> Booking | None:
 
 @transaction.atomic
 def booking_accept_offer(*, actor: User, booking: Booking) -> Booking:
-    _locked(booking.occurrence)
+    occurrence = _locked(booking.occurrence)
     booking.refresh_from_db()
+    if occurrence.cancelled:
+        raise BookingError("This session has been cancelled.")
     if booking.status != BookingStatus.OFFERED or (
         booking.offered_until is not None and booking.offered_until <= clock.now()
     ):

@@ -140,3 +140,38 @@ def test_she_books_and_cancels_from_the_pages_and_nobody_else_can_cancel_hers(
     client.post(reverse("booking_cancel", kwargs={"public_id": booking.public_id}))
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
+
+
+def test_a_cancelled_session_offers_no_places_and_says_so(organisation, session):
+    from peerpath.directory.services import occurrence_cancel
+
+    first, second, third = _mums(organisation, 3)
+    booked = booking_create(actor=first, occurrence=session)
+    booking_create(actor=second, occurrence=session)
+    waiting = booking_create(actor=third, occurrence=session)
+    occurrence_cancel(occurrence=session, note="The hall is flooded.")
+    booking_cancel(actor=first, booking=booked)
+    waiting.refresh_from_db()
+    assert waiting.status == BookingStatus.WAITING  # nobody is offered a place that is not there
+    client = Client()
+    client.force_login(second)
+    page = client.get(reverse("my_bookings")).content.decode()
+    assert "Cancelled by the group" in page
+    assert "The hall is flooded." in page
+    assert "Remove it from this list" in page
+    assert "Cancel my place" not in page
+
+
+def test_an_offer_cannot_be_taken_once_the_session_is_cancelled(organisation, session):
+    from peerpath.directory.services import occurrence_cancel
+
+    first, second, third = _mums(organisation, 3)
+    booked = booking_create(actor=first, occurrence=session)
+    booking_create(actor=second, occurrence=session)
+    offered = booking_create(actor=third, occurrence=session)
+    booking_cancel(actor=first, booking=booked)
+    offered.refresh_from_db()
+    assert offered.status == BookingStatus.OFFERED
+    occurrence_cancel(occurrence=session)
+    with pytest.raises(BookingError, match="cancelled"):
+        booking_accept_offer(actor=third, booking=offered)

@@ -333,11 +333,15 @@ def test_an_admin_sees_failures_for_her_organisation_and_can_send_again(
 def test_a_purpose_can_have_its_own_email_wording(mum):
     notify(recipient=mum, purpose=Purpose.SESSION_REMINDER, link="/inbox/")
     notify(recipient=mum, purpose=Purpose.NEW_GROUP, link="/inbox/")
+    notify(recipient=mum, purpose=Purpose.ACCOUNT, link="/inbox/")
     _dispatch()
-    reminder, new_group = sorted(mail.outbox, key=lambda m: "reminder" not in m.subject)
-    assert reminder.subject == "A reminder from Harbour Parents Peer Support"
+    subjects = {message.subject: message for message in mail.outbox}
+    reminder = subjects["A reminder from Harbour Parents Peer Support"]
     assert "a group or session you booked" in reminder.body
-    assert new_group.subject == "A message from Harbour Parents Peer Support"
+    new_group = subjects["Something new from Harbour Parents Peer Support"]
+    assert "matches a search you asked" in new_group.body
+    general = subjects["A message from Harbour Parents Peer Support"]  # no wording of its own
+    assert "You have something new from Harbour Parents Peer Support: your account." in general.body
 
 
 def test_a_browser_signs_up_for_phone_notifications_and_can_stop(mum):
