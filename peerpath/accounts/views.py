@@ -259,6 +259,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "members": access.can_manage_members(user, organisation),
             "invite": access.can_invite_staff(user, organisation),
             "audit": access.can_view_audit(user, organisation),
+            "listings": access.can_manage_listings(user, organisation),
             "admin": access.can_invite_staff(user, organisation),
         }
         for organisation in organisations
