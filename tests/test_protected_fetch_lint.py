@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "peerpath"
-CHECKED_FILES = ("views.py", "api.py", "consumers.py")
+CHECKED_FILES = ("views.py", "api.py", "consumers.py")  # also staff_views.py and the like
 SENSITIVE_MODELS = (
     "User",
     "Membership",
@@ -25,6 +25,8 @@ SENSITIVE_MODELS = (
     "Delivery",
     "NotificationPreference",
     "PushSubscription",
+    "CalendarFeed",
+    "SavedSearch",
 )
 PATTERN = re.compile(rf"\b({'|'.join(SENSITIVE_MODELS)})\.objects\b")
 
@@ -32,7 +34,9 @@ PATTERN = re.compile(rf"\b({'|'.join(SENSITIVE_MODELS)})\.objects\b")
 def _violations(root: Path = ROOT) -> list[str]:
     found = []
     for path in sorted(root.rglob("*.py")):
-        if path.name not in CHECKED_FILES and path.parent.name not in {"views", "api"}:
+        if not path.name.endswith(CHECKED_FILES) and path.parent.name not in {"views", "api"}:
+            continue
+        if path.name.startswith("test_"):
             continue
         relative = path.relative_to(root)
         for number, line in enumerate(path.read_text().splitlines(), start=1):
@@ -49,7 +53,10 @@ def test_the_lint_catches_a_direct_fetch(tmp_path):
     app = tmp_path / "example"
     app.mkdir()
     (app / "views.py").write_text("profile = MemberProfile.objects.get(pk=1)\n")
+    (app / "staff_views.py").write_text("search = SavedSearch.objects.get(pk=1)\n")
     (app / "services.py").write_text("profile = MemberProfile.objects.get(pk=1)\n")
+    (app / "test_views.py").write_text("profile = MemberProfile.objects.get(pk=1)\n")
     assert _violations(tmp_path) == [
-        "peerpath/example/views.py:1: profile = MemberProfile.objects.get(pk=1)"
+        "peerpath/example/staff_views.py:1: search = SavedSearch.objects.get(pk=1)",
+        "peerpath/example/views.py:1: profile = MemberProfile.objects.get(pk=1)",
     ]

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -290,9 +290,13 @@ def calendar_feed_create(*, actor: User) -> CalendarFeed:
     if existing is not None:
         return existing
     token = secrets.token_urlsafe(32)
-    feed = CalendarFeed.objects.create(
-        user=actor, token=token, token_hash=calendar_token_hash(token)
-    )
+    try:
+        with transaction.atomic():
+            feed = CalendarFeed.objects.create(
+                user=actor, token=token, token_hash=calendar_token_hash(token)
+            )
+    except IntegrityError:  # she pressed twice at once: the other request made it
+        return CalendarFeed.objects.get(user=actor)
     audit_record(actor=actor, action=Action.CREATE, obj=feed, fields=["token"])
     return feed
 
