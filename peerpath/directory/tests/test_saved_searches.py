@@ -159,3 +159,12 @@ def test_inactive_people_are_not_messaged(organisation):
     _group(organisation, name="New Exeter group")
     assert alerts.saved_searches_check() == 0
     assert not _new_group_messages(person).exists()
+
+
+def test_near_her_location_she_is_asked_for_a_postcode_instead(client, organisation):
+    _group(organisation, name="Bumps Exeter")
+    near = client.get(reverse("find_support") + "?lat=50.72&lng=-3.51").content.decode()
+    assert "We do not keep your location." in near
+    assert reverse("saved_search_create") not in near
+    town = client.get(reverse("find_support") + "?where=Exeter").content.decode()
+    assert f"{reverse('saved_search_create')}?where=Exeter" in town
