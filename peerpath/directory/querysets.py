@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.db import connections, transaction
-from django.db.models import Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import F, Q, QuerySet, TextField, Window
+from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
 from peerpath.core import clock
@@ -182,13 +182,21 @@ def _dated(filters: dict[str, Any], *, limit: int) -> list[Result]:
         if len(results) >= limit:
             break
     # Every service filter holds for each of these services, so only the session-level
-    # filters are needed for their next dates.
-    for occurrence in Occurrence.objects.filter(when, service_id__in=list(results)).order_by(
-        "starts_at", "pk"
-    ):
-        result = results[occurrence.service_id]
-        if len(result.next) < NEXT_DATES_IN_RESULTS:
-            result.next.append(occurrence)
+    # filters are needed for their next dates; only the first few of each are read.
+    next_dates = (
+        Occurrence.objects.filter(when, service_id__in=list(results))
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=F("service_id"),
+                order_by=(F("starts_at").asc(), F("pk").asc()),
+            )
+        )
+        .filter(place__lte=NEXT_DATES_IN_RESULTS)
+        .order_by("starts_at", "pk")
+    )
+    for occurrence in next_dates:
+        results[occurrence.service_id].next.append(occurrence)
     return list(results.values())
 
 
