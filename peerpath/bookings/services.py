@@ -16,7 +16,7 @@ from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record, audit_record_many
 from peerpath.bookings.models import Booking, BookingStatus, CalendarFeed
 from peerpath.core import clock
-from peerpath.directory.models import Occurrence
+from peerpath.directory.models import Occurrence, Service
 from peerpath.jobs.services import job_enqueue
 from peerpath.notifications.purposes import Purpose
 from peerpath.notifications.services import notifications_withdraw, notify
@@ -42,8 +42,13 @@ def _booked_count(occurrence: Occurrence) -> int:
     return Booking.objects.filter(occurrence=occurrence, status=BookingStatus.BOOKED).count()
 
 
-def _reminder_keys(booking: Booking) -> list[str]:
-    return [f"booking:{booking.public_id}:day-before", f"booking:{booking.public_id}:morning"]
+def _reminder_keys(booking: Booking, starts_at: dt.datetime | None = None) -> list[str]:
+    """Keys of her two reminders for the session's start time: a moved session gets new ones."""
+    start = (starts_at or booking.occurrence.starts_at).astimezone(dt.UTC).strftime("%Y%m%dT%H%M")
+    return [
+        f"booking:{booking.public_id}:day-before:{start}",
+        f"booking:{booking.public_id}:morning:{start}",
+    ]
 
 
 def _remind(booking: Booking) -> None:
@@ -177,51 +182,92 @@ def booking_expire_offer(*, booking_id: int) -> None:
     offer_next_place(occurrence=booking.occurrence)
 
 
+class Change:
+    """What happened to a session someone has booked (stored in the message's context)."""
+
+    CANCELLED = "cancelled"
+    MOVED = "moved"
+    PLACE = "place"
+    JUST_TURN_UP = "just_turn_up"
+
+
+def _tell(booking: Booking, *, change: str, version: str) -> None:
+    service = booking.occurrence.service
+    notify(
+        recipient=booking.member,
+        purpose=Purpose.SESSION_CHANGED,
+        context={"change": change},
+        link=reverse("my_bookings"),
+        idempotency_key=f"booking:{booking.public_id}:{change}:{version}",
+        organisation=service.organisation,
+    )
+
+
 @transaction.atomic
-def bookings_session_changed(*, occurrence: Occurrence) -> int:
-    """A session was cancelled or moved: tell everyone holding or waiting for a place, and
-    withdraw their reminders (when it moved, reminders not yet sent move with it).
+def bookings_session_changed(
+    *,
+    occurrence: Occurrence,
+    change: str | None = None,
+    previous_starts_at: dt.datetime | None = None,
+) -> int:
+    """A session was cancelled, moved, or its place changed: tell everyone holding or
+    waiting for a place. Cancelled: her reminders are withdrawn. Moved: reminders for the old
+    time are withdrawn (one already sent stays sent) and made again for the new time.
 
     Returns the number of people told.
     """
     from peerpath.bookings.models import OPEN_STATUSES
-    from peerpath.notifications.models import DeliveryStatus, Notification
 
+    change = change or (Change.CANCELLED if occurrence.cancelled else Change.MOVED)
     bookings = list(
         Booking.objects.filter(occurrence=occurrence, status__in=OPEN_STATUSES).select_related(
             "member", "occurrence__service__organisation"
         )
     )
-    service = occurrence.service
-    link = (
-        reverse("service_detail", kwargs={"public_id": service.public_id})
-        if service.is_active
-        else reverse("my_bookings")
-    )
-    change = "cancelled" if occurrence.cancelled else "moved"
-    version = "" if occurrence.cancelled else f":{occurrence.starts_at.isoformat()}"
+    version = occurrence.starts_at.isoformat() if change == Change.MOVED else ""
+    if change == Change.PLACE:
+        version = clock.now().isoformat()
     for booking in bookings:
-        keys = _reminder_keys(booking)
-        notifications_withdraw(idempotency_keys=keys)
-        notify(
-            recipient=booking.member,
-            purpose=Purpose.SESSION_REMINDER,
-            context={"change": change},
-            link=link,
-            idempotency_key=f"booking:{booking.public_id}:{change}{version}",
-            organisation=service.organisation,
-        )
-        if change == "moved" and booking.status == BookingStatus.BOOKED:
-            # Reminders never sent are made again for the new time; one already sent stays.
-            Notification.objects.filter(idempotency_key__in=keys).exclude(
-                deliveries__status__in=[
-                    DeliveryStatus.SENT,
-                    DeliveryStatus.RUNNING,
-                    DeliveryStatus.FAILED,
-                ]
-            ).delete()
+        if change == Change.CANCELLED:
+            notifications_withdraw(idempotency_keys=_reminder_keys(booking))
+        elif change == Change.MOVED and previous_starts_at is not None:
+            notifications_withdraw(idempotency_keys=_reminder_keys(booking, previous_starts_at))
+        _tell(booking, change=change, version=version)
+        if change == Change.MOVED and booking.status == BookingStatus.BOOKED:
             _remind(booking)
     return len(bookings)
+
+
+@transaction.atomic
+def bookings_places_changed(*, service: Service) -> int:
+    """The number of places went up, or booking was switched off: people waiting at future
+    sessions are offered a place (or, with no booking needed, told to just turn up).
+
+    Returns the number of people offered a place or told.
+    """
+    from peerpath.bookings.models import OPEN_STATUSES
+
+    changed = 0
+    sessions = Occurrence.objects.filter(
+        service=service, starts_at__gt=clock.now(), cancelled=False
+    ).select_related("service__organisation")
+    for occurrence in sessions:
+        if not service.booking_required:
+            for booking in Booking.objects.filter(
+                occurrence=occurrence,
+                status__in=[status for status in OPEN_STATUSES if status != BookingStatus.BOOKED],
+            ).select_related("member", "occurrence__service__organisation"):
+                booking.status = BookingStatus.BOOKED
+                booking.offered_until = None
+                booking.save(update_fields=["status", "offered_until", "updated_at"])
+                audit_record(actor=None, action=Action.UPDATE, obj=booking, fields=["status"])
+                _tell(booking, change=Change.JUST_TURN_UP, version="")
+                _remind(booking)
+                changed += 1
+            continue
+        while offer_next_place(occurrence=occurrence) is not None:
+            changed += 1
+    return changed
 
 
 @dataclass(frozen=True)

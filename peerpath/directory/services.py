@@ -74,10 +74,32 @@ def _listings_changed() -> None:
     listings_changed()
 
 
-def _tell_people_booked(occurrence: Occurrence) -> None:
+def _tell_people_booked(
+    occurrence: Occurrence,
+    *,
+    change: str | None = None,
+    previous_starts_at: dt.datetime | None = None,
+) -> None:
     from peerpath.bookings.services import bookings_session_changed
 
-    bookings_session_changed(occurrence=occurrence)
+    bookings_session_changed(
+        occurrence=occurrence, change=change, previous_starts_at=previous_starts_at
+    )
+
+
+def _tell_people_booked_of_new_place(services: Iterable[Service]) -> None:
+    """The place (or how to get there) changed: tell those booked at future sessions."""
+    from peerpath.bookings.models import OPEN_STATUSES
+    from peerpath.bookings.services import Change
+
+    sessions = Occurrence.objects.filter(
+        service__in=list(services),
+        starts_at__gt=clock.now(),
+        cancelled=False,
+        bookings__status__in=OPEN_STATUSES,
+    ).distinct()
+    for occurrence in sessions.select_related("service__organisation"):
+        _tell_people_booked(occurrence, change=Change.PLACE)
 
 
 @transaction.atomic
@@ -111,6 +133,7 @@ def occurrence_move(
     """Move one session to another time. Anyone with a place is told, and her reminders
     follow the session."""
     length = occurrence.ends_at - occurrence.starts_at
+    previous = occurrence.starts_at
     local = timezone.localtime(starts_at)
     occurrence.starts_at = starts_at
     occurrence.ends_at = starts_at + length
@@ -125,7 +148,7 @@ def occurrence_move(
         organisation=occurrence.service.organisation,
         fields=("starts_at", "ends_at", "note"),
     )
-    _tell_people_booked(occurrence)
+    _tell_people_booked(occurrence, previous_starts_at=previous)
     _listings_changed()
     return occurrence
 
@@ -174,8 +197,10 @@ def location_update(*, actor: User, location: Location, **values: Any) -> Locati
         action=Action.UPDATE,
         obj=location,
         organisation=location.organisation,
-        fields=changed_fields(before, location),
+        fields=(fields := changed_fields(before, location)),
     )
+    if set(fields) & {"name", "address", "postcode", "directions"}:
+        _tell_people_booked_of_new_place(Service.objects.filter(location=location))
     _listings_changed()
     return location
 
@@ -230,6 +255,12 @@ def service_update(
         organisation=service.organisation,
         fields=fields,
     )
+    if set(fields) & {"location", "online", "how_to_join"}:
+        _tell_people_booked_of_new_place([service])
+    if set(fields) & {"capacity", "booking_required"}:
+        from peerpath.bookings.services import bookings_places_changed
+
+        bookings_places_changed(service=service)
     _listings_changed()
     return service
 

@@ -22,6 +22,7 @@ class Channel(models.TextChoices):
 
 class Purpose(models.TextChoices):
     SESSION_REMINDER = "session_reminder", _("Reminders about groups and sessions you booked")
+    SESSION_CHANGED = "session_changed", _("Changes to groups and sessions you booked")
     WAITING_LIST_OFFER = "waiting_list_offer", _("A place comes up from a waiting list")
     GOAL_REMINDER = "goal_reminder", _("Reminders about plans you agreed with your peer supporter")
     NEW_MESSAGE = "new_message", _("New messages")
@@ -39,6 +40,8 @@ class PurposeRules:
 
 RULES: dict[str, PurposeRules] = {
     Purpose.SESSION_REMINDER: PurposeRules((Channel.IN_APP, Channel.EMAIL)),
+    # A cancelled or moved session she has booked: she may be about to travel with a baby.
+    Purpose.SESSION_CHANGED: PurposeRules((Channel.IN_APP, Channel.EMAIL, Channel.SMS)),
     Purpose.WAITING_LIST_OFFER: PurposeRules((Channel.IN_APP, Channel.EMAIL, Channel.SMS)),
     Purpose.GOAL_REMINDER: PurposeRules((Channel.IN_APP,)),
     Purpose.NEW_MESSAGE: PurposeRules((Channel.IN_APP,)),

@@ -197,7 +197,7 @@ def _booked(service, member):
 def _reminder_deliveries(booking):
     return Delivery.objects.filter(
         notification__idempotency_key__startswith=f"booking:{booking.public_id}:",
-        notification__idempotency_key__regex=r"(day-before|morning)$",
+        notification__idempotency_key__regex=r":(day-before|morning):",
     )
 
 
@@ -212,14 +212,14 @@ def test_cancelling_a_booked_session_tells_her_and_withdraws_her_reminders(
 
     occurrence_cancel(occurrence=session, note="The hall is closed.", actor=coordinator)
 
-    told = Notification.objects.get(idempotency_key=f"booking:{booking.public_id}:cancelled")
+    told = Notification.objects.get(idempotency_key=f"booking:{booking.public_id}:cancelled:")
     assert (told.recipient, told.purpose, told.context) == (
         member,
-        "session_reminder",
+        "session_changed",
         {"change": "cancelled"},
     )
-    assert told.link == reverse("service_detail", kwargs={"public_id": service.public_id})
-    assert set(told.deliveries.values_list("channel", flat=True)) == {"in_app", "email"}
+    assert told.link == reverse("my_bookings")
+    assert set(told.deliveries.values_list("channel", flat=True)) == {"in_app", "email", "sms"}
     assert not _reminder_deliveries(booking).filter(status=DeliveryStatus.PENDING).exists()
     event = AuditEvent.objects.filter(object_id=str(session.public_id)).latest("pk")
     assert (event.actor, event.fields) == (coordinator, ["cancelled", "note"])
@@ -243,8 +243,8 @@ def test_moving_a_booked_session_tells_her_and_moves_her_reminders(
     assert told.context == {"change": "moved"}
     reminders = Notification.objects.filter(
         idempotency_key__in=[
-            f"booking:{booking.public_id}:day-before",
-            f"booking:{booking.public_id}:morning",
+            f"booking:{booking.public_id}:day-before:20260312T1800",
+            f"booking:{booking.public_id}:morning:20260312T1800",
         ]
     )
     assert sorted(timezone.localtime(n.due_at) for n in reminders) == [
@@ -254,6 +254,10 @@ def test_moving_a_booked_session_tells_her_and_moves_her_reminders(
     assert not Delivery.objects.filter(
         notification__in=reminders, status=DeliveryStatus.SKIPPED
     ).exists()
+    # The reminders for the old time will not be sent.
+    old = _reminder_deliveries(booking).exclude(notification__in=reminders)
+    assert old.exists()
+    assert set(old.values_list("status", flat=True)) == {DeliveryStatus.SKIPPED}
     session.refresh_from_db()
     assert (session.weekday, session.time_of_day) == (3, "evening")
 
@@ -276,7 +280,7 @@ def test_ending_a_schedule_removes_later_sessions_but_cancels_a_booked_one(
     later.refresh_from_db()
     assert later.cancelled
     assert Notification.objects.filter(
-        idempotency_key=f"booking:{booking.public_id}:cancelled"
+        idempotency_key=f"booking:{booking.public_id}:cancelled:"
     ).exists()
     schedule.refresh_from_db()
     assert schedule.until == dt.date(2026, 3, 16)
@@ -297,7 +301,7 @@ def test_taking_a_listing_down_hides_it_and_clears_its_future_sessions(
     service.refresh_from_db()
     assert not service.is_active
     assert list(service.occurrences.values_list("pk", "cancelled")) == [(session.pk, True)]
-    told = Notification.objects.get(idempotency_key=f"booking:{booking.public_id}:cancelled")
+    told = Notification.objects.get(idempotency_key=f"booking:{booking.public_id}:cancelled:")
     assert told.link == reverse("my_bookings")
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.BOOKED
 
