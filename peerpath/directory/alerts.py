@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +19,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from peerpath.accounts.models import User
+from peerpath.audit.models import Action
+from peerpath.audit.services import audit_record
 from peerpath.core import clock
 from peerpath.directory import querysets
 from peerpath.directory.forms import SearchForm
@@ -31,30 +34,48 @@ CHECK_TASK = "directory.saved_searches_check"
 # Keys that describe what she is looking for; paging and the like are not kept.
 KEPT_KEYS = tuple(SearchForm.base_fields)
 MAX_SAVED_SEARCHES = 10
+QUERY_MAX_LENGTH = SavedSearch._meta.get_field("query").max_length or 1000
+DESCRIPTION_MAX_LENGTH = SavedSearch._meta.get_field("description").max_length or 300
+logger = logging.getLogger(__name__)
 
 
 class SavedSearchError(Exception):
     pass
 
 
-def search_filters(query: str) -> dict[str, Any]:
-    """The filters of a saved query string, looking four weeks ahead whatever it said."""
+def search_filters(query: str) -> dict[str, Any] | None:
+    """The filters of a saved query string, looking four weeks ahead whatever it said.
+
+    None when the search no longer makes sense (its town has gone from the directory, its
+    postcode can no longer be found): it is then not run at all, rather than run without the
+    filter that failed and match everything everywhere.
+    """
     form = SearchForm(QueryDict(query), areas=querysets.areas())
-    form.is_valid()
+    if not form.is_valid():
+        return None
     filters = dict(form.cleaned_data)
     filters["when"] = "four_weeks"
     return filters
 
 
-def matching_service_ids(query: str) -> set[int]:
-    results, anytime = querysets.search(search_filters(query))
+def matching_service_ids(query: str) -> set[int] | None:
+    filters = search_filters(query)
+    if filters is None:
+        return None
+    results, anytime = querysets.search(filters)
     return {result.service.pk for result in results} | {service.pk for service in anytime}
 
 
 def clean_query(data: QueryDict) -> str:
-    """The search's query string with only the filters that were set, in a stable order."""
-    kept = [(key, value) for key in KEPT_KEYS for value in data.getlist(key) if value and key]
-    kept = [(key, value) for key, value in kept if key != "when"]
+    """The search's query string with only the filters that were set, each once, in a stable
+    order. Her location ("use my location") is never kept."""
+    kept = {
+        (key, value)
+        for key in KEPT_KEYS
+        if key not in ("when", "lat", "lng")
+        for value in data.getlist(key)
+        if value
+    }
     return urlencode(sorted(kept))
 
 
@@ -90,7 +111,13 @@ def saved_search_create(*, user: User, data: QueryDict) -> SavedSearch:
     form = SearchForm(data, areas=querysets.areas())
     if not form.is_valid():
         raise SavedSearchError(_("Correct the search first, then ask us to tell you."))
+    if form.near_location:
+        raise SavedSearchError(
+            _("We do not keep your location. Type your postcode or choose a town instead.")
+        )
     query = clean_query(data)
+    if len(query) > QUERY_MAX_LENGTH:
+        raise SavedSearchError(_("This search has too many choices to keep. Choose fewer."))
     existing = SavedSearch.objects.filter(user=user, query=query).first()
     if existing is not None:
         return existing
@@ -101,15 +128,23 @@ def saved_search_create(*, user: User, data: QueryDict) -> SavedSearch:
         )
     try:
         with transaction.atomic():
-            saved = SavedSearch.objects.create(user=user, query=query, description=describe(form))
+            saved = SavedSearch.objects.create(
+                user=user, query=query, description=_shorten(describe(form))
+            )
     except IntegrityError:
         return SavedSearch.objects.get(user=user, query=query)
-    saved.told_about.set(matching_service_ids(query))
+    saved.told_about.set(matching_service_ids(query) or set())
+    audit_record(actor=user, action=Action.CREATE, obj=saved, fields=["query"])
     return saved
 
 
+def _shorten(text: str, limit: int = DESCRIPTION_MAX_LENGTH) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,;") + "…"
+
+
 @transaction.atomic
-def saved_search_delete(*, saved: SavedSearch) -> None:
+def saved_search_delete(*, actor: User, saved: SavedSearch) -> None:
+    audit_record(actor=actor, action=Action.DELETE, obj=saved)
     saved.delete()
 
 
@@ -136,7 +171,11 @@ def saved_search_check(*, saved: SavedSearch) -> list[Service]:
     """Tell her about services that match now and that she has not been told about."""
     saved = SavedSearch.objects.select_for_update().select_related("user").get(pk=saved.pk)
     told = set(saved.told_about.values_list("pk", flat=True))
-    new_ids = matching_service_ids(saved.query) - told
+    matching = matching_service_ids(saved.query)
+    if matching is None:
+        logger.info("Saved search %s no longer applies; not run.", saved.public_id)
+        return []
+    new_ids = matching - told
     if not new_ids or not saved.user.is_active:
         return []
     services = list(Service.objects.filter(pk__in=new_ids).order_by("name"))
@@ -145,7 +184,9 @@ def saved_search_check(*, saved: SavedSearch) -> list[Service]:
         recipient=saved.user,
         purpose=Purpose.NEW_GROUP,
         context={"names": [service.name for service in services][:5], "count": len(services)},
-        link=f"{reverse('find_support')}?{saved.query}",
+        # Her kept searches, not the search itself: the link is printed in emails, and the
+        # search says what she is looking for (and where).
+        link=reverse("saved_searches"),
         idempotency_key=f"saved-search:{saved.public_id}:{_fingerprint(new_ids)}",
     )
     return services
@@ -156,5 +197,8 @@ def saved_searches_check() -> int:
     """Every saved search; the number of people told about something new."""
     told = 0
     for saved in SavedSearch.objects.filter(user__is_active=True).iterator():
-        told += bool(saved_search_check(saved=saved))
+        try:
+            told += bool(saved_search_check(saved=saved))
+        except Exception:  # one broken search must not stop everyone else's
+            logger.exception("Saved search %s could not be checked.", saved.public_id)
     return told

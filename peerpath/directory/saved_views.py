@@ -30,29 +30,33 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     form = SearchForm(data, areas=querysets.areas())
     query = alerts.clean_query(data)
-    back = f"{reverse('find_support')}?{query}"
+    problem = ""
     if request.method == "POST":
         try:
             alerts.saved_search_create(user=_user(request), data=data)
         except alerts.SavedSearchError as error:
-            messages.info(request, str(error))
+            problem = str(error)
+        else:
+            messages.success(
+                request,
+                _("Done. We will tell you when something new starts that matches this search."),
+            )
             return redirect("saved_searches")
-        messages.success(
-            request,
-            _("Done. We will tell you when something new starts that matches this search."),
-        )
-        return redirect("saved_searches")
     valid = form.is_valid()
+    if valid and not problem and form.near_location:
+        problem = _("We do not keep your location. Type your postcode or choose a town instead.")
     return render(
         request,
         "directory/saved_search_create.jinja",
         {
             "form": form,
-            "valid": valid,
+            "valid": valid and not problem,
+            "problem": problem,
             "description": alerts.describe(form) if valid else "",
             "fields": parse_qsl(query),
-            "back": back,
+            "back": f"{reverse('find_support')}?{data.urlencode()}",
         },
+        status=400 if problem or (request.method == "POST" and not valid) else 200,
     )
 
 
@@ -77,6 +81,6 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
 @require_POST
 def saved_search_delete(request: HttpRequest, public_id: str) -> HttpResponse:
     saved = access.get_own_saved_search(_user(request), public_id)
-    alerts.saved_search_delete(saved=saved)
+    alerts.saved_search_delete(actor=_user(request), saved=saved)
     messages.success(request, _("Stopped. We will not send messages about that search."))
     return redirect("saved_searches")

@@ -148,13 +148,15 @@ def test_her_location_never_reaches_the_logs(log_output):
 
 
 def test_a_kept_search_never_keeps_her_location(organisation, member):
-    from peerpath.directory.alerts import saved_search_create
+    from peerpath.directory.alerts import SavedSearchError, clean_query, saved_search_create
+    from peerpath.directory.models import SavedSearch
 
-    saved = saved_search_create(
-        user=member, data=QueryDict("lat=50.72&lng=-3.51&distance=3&times=morning")
-    )
-
-    assert "50.72" not in saved.query
-    assert "lat" not in saved.query
-    assert "3.51" not in saved.query
-    assert "times=morning" in saved.query
+    # Near her location, she is asked for a postcode or town instead; nothing is kept.
+    with pytest.raises(SavedSearchError, match="We do not keep your location"):
+        saved_search_create(
+            user=member, data=QueryDict("lat=50.72&lng=-3.51&distance=3&times=morning")
+        )
+    assert not SavedSearch.objects.exists()
+    # And a location that travels with a postcode search is dropped from what is kept.
+    query = clean_query(QueryDict("postcode=EX4&lat=50.72&lng=-3.51&times=morning"))
+    assert query == "postcode=EX4&times=morning"

@@ -14,7 +14,9 @@ from django.utils import timezone
 from conftest import make_person
 from peerpath.accounts.choices import Role
 from peerpath.accounts.subject_rights import member_data_export, user_erase
+from peerpath.audit.models import AuditEvent
 from peerpath.directory import alerts
+from peerpath.directory.choices import Family, Kind
 from peerpath.directory.models import Location, SavedSearch, Schedule, Service
 from peerpath.directory.services import occurrences_expand
 from peerpath.jobs.models import Job
@@ -73,7 +75,7 @@ def test_she_is_told_once_about_a_new_matching_group_and_not_about_others(organi
     assert alerts.saved_searches_check() == 1
     (message,) = _new_group_messages(member)
     assert message.context["names"] == ["Pregnancy Circle"]
-    assert message.link == f"{reverse('find_support')}?stage=pregnant&where=Exeter"
+    assert message.link == reverse("saved_searches")  # the search itself is not in emails
     assert new in saved.told_about.all()
 
     assert alerts.saved_searches_check() == 0  # told once
@@ -168,3 +170,54 @@ def test_near_her_location_she_is_asked_for_a_postcode_instead(client, organisat
     assert reverse("saved_search_create") not in near
     town = client.get(reverse("find_support") + "?where=Exeter").content.decode()
     assert f"{reverse('saved_search_create')}?where=Exeter" in town
+
+
+def test_a_search_whose_town_has_gone_is_not_run_as_anywhere(organisation, member):
+    exeter = _group(organisation, name="Bumps Exeter")
+    alerts.saved_search_create(user=member, data=QueryDict("where=Exeter"))
+    Location.objects.filter(pk=exeter.location_id).update(area="Exeter City")
+    _group(organisation, name="Bumps Plymouth", area="Plymouth")
+    assert alerts.saved_searches_check() == 0
+    assert not _new_group_messages(member).exists()
+
+
+def test_one_broken_search_does_not_stop_the_others(
+    organisation, member, other_member, monkeypatch
+):
+    _group(organisation, name="Old Exeter group")
+    broken = alerts.saved_search_create(user=member, data=QueryDict("where=Exeter"))
+    alerts.saved_search_create(user=other_member, data=QueryDict("where=Exeter&free=on"))
+    _group(organisation, name="New Exeter group", day=30)
+    real = alerts.saved_search_check
+
+    def failing(*, saved):
+        if saved.pk == broken.pk:
+            raise RuntimeError("boom")
+        return real(saved=saved)
+
+    monkeypatch.setattr(alerts, "saved_search_check", failing)
+    assert alerts.saved_searches_check() == 1
+    assert _new_group_messages(other_member).count() == 1
+
+
+def test_repeated_choices_are_kept_once_and_huge_searches_refused(member):
+    saved = alerts.saved_search_create(user=member, data=QueryDict("kinds=gp&" * 200))
+    assert saved.query == "kinds=gp"
+    every_kind = "&".join(f"kinds={kind}" for kind, _ in Kind.choices)
+    every_family = "&".join(f"family={value}" for value, _ in Family.choices)
+    everything = f"{every_kind}&{every_family}&days=0&days=1&days=2&days=3&days=4&days=5&days=6"
+    saved = alerts.saved_search_create(user=member, data=QueryDict(everything))
+    assert len(saved.description) <= 300
+    assert AuditEvent.objects.filter(action="create", object_id=str(saved.public_id)).exists()
+
+
+def test_a_wrong_search_posted_is_explained_and_kept_on_the_page(member):
+    client = Client()
+    client.force_login(member)
+    response = client.post(
+        reverse("saved_search_create"), {"postcode": "hello", "stage": "pregnant"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter a postcode like EX4 3SR" in page
+    assert "stage=pregnant" in page  # the way back keeps her choices
