@@ -205,8 +205,17 @@ ACCESS: dict[str, Rule] = {
                 "public_id": ctx["service"].public_id,
             },
         )
-        for name in ("staff_listing_checked", "staff_listing_active")
+        for name in ("staff_listing_checked",)
     },
+    # Taking a listing down starts with a page saying who will be told.
+    "staff_listing_active": restricted(
+        "coordinator",
+        "org_admin",
+        kwargs=lambda ctx: {
+            "slug": ctx["organisation"].slug,
+            "public_id": ctx["service"].public_id,
+        },
+    ),
     **{
         name: restricted(
             "coordinator",

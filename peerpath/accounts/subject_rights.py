@@ -82,6 +82,7 @@ def member_data_export(*, actor: User, user: User) -> dict[str, Any]:
         ],
         "notification_choices": _notification_choices(user),
         "bookings": _bookings(user),
+        "groups_you_run": sorted(user.facilitated_services.values_list("name", flat=True)),
         "private_calendar_address": _has_calendar_feed(user),
         "saved_searches": [
             {"search": saved.description, "since": _date(saved.created_at)}
@@ -253,6 +254,7 @@ def _cancel_bookings_and_searches(*, actor: User, user: User) -> None:
     ).select_related("occurrence__service"):
         booking_cancel(actor=actor, booking=booking)
     SavedSearch.objects.filter(user=user).delete()
+    user.facilitated_services.clear()
     # Her private calendar address stops working.
     CalendarFeed.objects.filter(user=user).delete()
 
@@ -266,6 +268,7 @@ def _bookings(user: User) -> list[dict[str, Any]]:
             "when": _date(booking.occurrence.starts_at),
             "status": booking.get_status_display(),
             "came": booking.attended,
+            "first_visit": booking.first_visit,
             "booked": _date(booking.created_at),
         }
         for booking in Booking.objects.filter(member=user)

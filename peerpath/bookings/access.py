@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from peerpath.accounts.access import can_keep_register
+from peerpath.accounts.choices import Role
 from peerpath.accounts.models import User
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record
@@ -137,10 +138,18 @@ def facilitated_sessions(user: AnyUser, *, days_ahead: int = 7) -> list[Occurren
     """Sessions of the groups she runs, from yesterday to a week ahead, for their registers."""
     if not isinstance(user, User):
         return []
+    from peerpath.accounts.access import roles_by_organisation
+
     now = clock.now()
+    current = [
+        organisation_id
+        for organisation_id, roles in roles_by_organisation(user).items()
+        if Role.PEER_SUPPORTER in roles
+    ]
     return list(
         Occurrence.objects.filter(
             service__facilitators=user,
+            service__organisation_id__in=current,
             service__is_active=True,
             starts_at__gte=now - dt.timedelta(days=1),
             starts_at__lt=now + dt.timedelta(days=days_ahead),

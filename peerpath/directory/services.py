@@ -275,6 +275,13 @@ def service_deactivate(*, actor: User, service: Service) -> Service:
     for schedule in service.schedules.filter(Q(until__isnull=True) | Q(until__gte=today)):
         schedule.until = today - dt.timedelta(days=1)
         schedule.save(update_fields=["until", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=schedule,
+            organisation=service.organisation,
+            fields=["until"],
+        )
     _sessions_remove(
         actor=actor,
         sessions=Occurrence.objects.filter(service=service, starts_at__gt=clock.now()),
@@ -346,6 +353,12 @@ def _sessions_remove(*, actor: User, sessions: Any) -> tuple[int, int]:
             occurrence_cancel(occurrence=occurrence, actor=actor)
             cancelled += 1
         else:
+            audit_record(
+                actor=actor,
+                action=Action.DELETE,
+                obj=occurrence,
+                organisation=occurrence.service.organisation,
+            )
             occurrence.delete()
             deleted += 1
     return deleted, cancelled

@@ -63,9 +63,21 @@ def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, time), timezone.get_current_timezone())
 
 
+YEARS_AHEAD = 2
+
+
 def _not_in_the_past(day: dt.date | None, message: StrOrPromise) -> dt.date | None:
     if day is not None and day < clock.today():
         raise forms.ValidationError(message)
+    return _not_too_far_ahead(day)
+
+
+def _not_too_far_ahead(day: dt.date | None) -> dt.date | None:
+    """Dates more than two years ahead are almost always a typing slip (2062 for 2026)."""
+    if day is not None and day > clock.today() + dt.timedelta(days=365 * YEARS_AHEAD):
+        raise forms.ValidationError(
+            _("Enter a date within the next %(years)s years.") % {"years": YEARS_AHEAD}
+        )
     return day
 
 
@@ -397,6 +409,9 @@ class ScheduleForm(forms.Form):
             self.cleaned_data["first_date"], _("The first session must be today or later.")
         )
 
+    def clean_last_date(self) -> dt.date | None:
+        return _not_too_far_ahead(self.cleaned_data.get("last_date"))
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         first, last = data.get("first_date"), data.get("last_date")
@@ -478,6 +493,9 @@ class SessionMoveForm(forms.Form):
         max_length=200,
         required=False,
     )
+
+    def clean_new_date(self) -> dt.date | None:
+        return _not_too_far_ahead(self.cleaned_data.get("new_date"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -187,21 +187,37 @@ def listing_checked(request: HttpRequest, slug: str, public_id: str) -> HttpResp
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def listing_active(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+    """Put a listing back (POST active=yes), or take it down after a confirmation page that
+    says how many people will be told (GET, then POST active=no)."""
     user = _user(request)
     organisation = access.get_listings_organisation(user, slug)
     service = access.get_managed_service(user, organisation, public_id)
-    if request.POST.get("active") == "yes":
+    choice = request.POST.get("active")
+    if request.method == "POST" and choice == "yes":
         service_reactivate(actor=user, service=service)
         messages.success(request, _("It is back on Find support. Add when it runs if needed."))
-    else:
+        return redirect(_listing_url(service))
+    if request.method == "POST" and choice == "no" and service.is_active:
         service_deactivate(actor=user, service=service)
         messages.success(
             request,
             _("It has been taken down. Anyone booked on a future session has been told."),
         )
-    return redirect(_listing_url(service))
+        return redirect(_listing_url(service))
+    if not service.is_active:
+        return redirect(_listing_url(service))
+    return render(
+        request,
+        "directory/staff/listing_take_down.jinja",
+        {
+            "organisation": organisation,
+            "service": service,
+            "people": access.people_booked_ahead(user, service),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # Places ---------------------------------------------------------------------------------------

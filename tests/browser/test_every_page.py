@@ -83,6 +83,7 @@ PAGES: dict[str, tuple[str | None, Any, int]] = {
     "staff_gaps": ("coordinator", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
     "staff_listing": ("coordinator", _own_listing, 200),
     "staff_listing_edit": ("coordinator", _own_listing, 200),
+    "staff_listing_active": ("coordinator", _own_listing, 200),
     "staff_sessions": ("coordinator", _own_listing, 200),
     "staff_schedule_create": ("coordinator", _own_listing, 200),
     "staff_schedule_end": (
@@ -137,7 +138,6 @@ NOT_PAGES = {
     "openreferral_service": "JSON for other directories",
     "notification_failure_retry": "a button's POST; covered by test_notifications",
     "staff_listing_checked": "a button's POST; covered by test_staff_listings",
-    "staff_listing_active": "a button's POST; covered by test_staff_listings",
 }
 ADMIN_PREFIX = "admin:"
 

@@ -200,3 +200,23 @@ def test_a_facilitator_finds_this_weeks_registers_on_her_staff_page(
     assert reverse("session_register", kwargs={"public_id": this_week.public_id}) in page
     later = service.occurrences.order_by("-starts_at").first()
     assert reverse("session_register", kwargs={"public_id": later.public_id}) not in page
+
+
+def test_a_former_peer_supporter_no_longer_sees_the_registers(organisation, supporter_unmatched):
+    from peerpath.accounts.access import forget_roles
+    from peerpath.accounts.models import Membership
+    from peerpath.accounts.subject_rights import member_data_export, user_erase
+    from peerpath.bookings.access import facilitated_sessions
+
+    service = _group(organisation)
+    service.facilitators.add(supporter_unmatched)
+    assert facilitated_sessions(supporter_unmatched)
+    exported = member_data_export(actor=supporter_unmatched, user=supporter_unmatched)
+    assert exported["groups_you_run"] == ["Bumps and Babies"]
+
+    Membership.objects.filter(user=supporter_unmatched).update(ended_at=NOW)
+    forget_roles(supporter_unmatched)
+    assert facilitated_sessions(supporter_unmatched) == []
+
+    user_erase(actor=supporter_unmatched, user=supporter_unmatched)
+    assert not service.facilitators.exists()

@@ -547,3 +547,50 @@ def test_sessions_page_costs_the_same_queries_however_many_sessions(organisation
     _weekly(service, coordinator, day=dt.date(2026, 3, 5))
     assert Occurrence.objects.filter(service=service).count() == 16
     assert _queries(client, url) == few
+
+
+def test_taking_a_listing_down_asks_first_and_says_who_will_be_told(
+    organisation, coordinator, member
+):
+    service = _listing(organisation, coordinator, booking_required=True, capacity=5)
+    _weekly(service, coordinator)
+    _booked(service, member)
+    client = _client(coordinator)
+    address = _url("staff_listing_active", organisation, public_id=service.public_id)
+
+    page = client.get(address).content.decode()
+    assert "1 person has a place or is waiting at a future session." in page
+    assert client.post(address, {}).status_code == 400  # nothing chosen: nothing happens
+    service.refresh_from_db()
+    assert service.is_active
+
+    assert client.post(address, {"active": "no"}).status_code == 302
+    service.refresh_from_db()
+    assert not service.is_active
+    assert client.post(address, {"active": "yes"}).status_code == 302
+    service.refresh_from_db()
+    assert service.is_active
+
+
+def test_dates_years_ahead_are_refused_beside_the_field(organisation, coordinator):
+    service = _listing(organisation, coordinator)
+    client = _client(coordinator)
+    response = client.post(
+        _url("staff_schedule_create", organisation, public_id=service.public_id),
+        {
+            "first_date": "9999-12-31",
+            "start_time": "23:00",
+            "duration_minutes": "180",
+            "repeats": "weekly",
+        },
+    )
+    assert response.status_code == 200
+    assert "Enter a date within the next 2 years." in response.content.decode()
+    assert not service.schedules.exists()
+    _weekly(service, coordinator)
+    session = service.occurrences.earliest("starts_at")
+    response = client.post(
+        _url("staff_session_move", organisation, public_id=session.public_id),
+        {"new_date": "9999-12-31", "new_time": "23:30"},
+    )
+    assert "Enter a date within the next 2 years." in response.content.decode()
