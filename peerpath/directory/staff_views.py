@@ -19,12 +19,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from peerpath.accounts.models import User
+from peerpath.accounts.models import Organisation, User
 from peerpath.core import clock
 from peerpath.directory import access
 from peerpath.directory.choices import ForWhom
 from peerpath.directory.gaps import gaps_find
-from peerpath.directory.models import Service
+from peerpath.directory.models import Occurrence, Service
 from peerpath.directory.services import (
     location_create,
     location_update,
@@ -366,28 +366,44 @@ def sessions(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def session_cancel(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+def _session_to_change(
+    request: HttpRequest, slug: str, public_id: str
+) -> tuple[User, Organisation, Occurrence, HttpResponse | None]:
+    """The session a coordinator is cancelling or moving; a way back if it is too late."""
     user = _user(request)
     organisation = access.get_listings_organisation(user, slug)
     occurrence = access.get_managed_session(user, organisation, public_id)
+    back = None
     if occurrence.cancelled or occurrence.starts_at <= clock.now():
         messages.info(request, _("That session has already been cancelled or has started."))
-        return redirect("staff_sessions", slug=slug, public_id=occurrence.service.public_id)
+        back = _sessions_redirect(occurrence)
+    return user, organisation, occurrence, back
+
+
+def _sessions_redirect(occurrence: Occurrence) -> HttpResponse:
+    return redirect(
+        "staff_sessions",
+        slug=occurrence.service.organisation.slug,
+        public_id=occurrence.service.public_id,
+    )
+
+
+def _done(request: HttpRequest, occurrence: Occurrence, text: str) -> HttpResponse:
+    told = _("Everyone who booked has been told.") if getattr(occurrence, "booked", 0) else ""
+    messages.success(request, f"{text} {told}".strip())
+    return _sessions_redirect(occurrence)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_cancel(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+    user, organisation, occurrence, back = _session_to_change(request, slug, public_id)
+    if back is not None:
+        return back
     form = SessionCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         occurrence_cancel(occurrence=occurrence, note=form.cleaned_data["note"], actor=user)
-        messages.success(
-            request,
-            _("The session is cancelled.")
-            + (
-                " " + _("Everyone who booked has been told.")
-                if getattr(occurrence, "booked", 0)
-                else ""
-            ),
-        )
-        return redirect("staff_sessions", slug=slug, public_id=occurrence.service.public_id)
+        return _done(request, occurrence, _("The session is cancelled."))
     return render(
         request,
         "directory/staff/session_cancel.jinja",
@@ -398,12 +414,9 @@ def session_cancel(request: HttpRequest, slug: str, public_id: str) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_move(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
-    user = _user(request)
-    organisation = access.get_listings_organisation(user, slug)
-    occurrence = access.get_managed_session(user, organisation, public_id)
-    if occurrence.cancelled or occurrence.starts_at <= clock.now():
-        messages.info(request, _("That session has already been cancelled or has started."))
-        return redirect("staff_sessions", slug=slug, public_id=occurrence.service.public_id)
+    user, organisation, occurrence, back = _session_to_change(request, slug, public_id)
+    if back is not None:
+        return back
     local = timezone.localtime(occurrence.starts_at)
     form = SessionMoveForm(
         request.POST or None,
@@ -416,16 +429,7 @@ def session_move(request: HttpRequest, slug: str, public_id: str) -> HttpRespons
             note=form.cleaned_data["note"],
             actor=user,
         )
-        messages.success(
-            request,
-            _("The session has been moved.")
-            + (
-                " " + _("Everyone who booked has been told.")
-                if getattr(occurrence, "booked", 0)
-                else ""
-            ),
-        )
-        return redirect("staff_sessions", slug=slug, public_id=occurrence.service.public_id)
+        return _done(request, occurrence, _("The session has been moved."))
     return render(
         request,
         "directory/staff/session_move.jinja",
