@@ -366,24 +366,34 @@ class LocationForm(forms.Form):
 # Repeating times and sessions -----------------------------------------------------------------
 
 
-class ScheduleForm(forms.Form):
-    first_date = forms.DateField(
-        label=_("Date of the first session"),
+def _date_field(label: StrOrPromise, required: StrOrPromise) -> forms.DateField:
+    return forms.DateField(
+        label=label,
         error_messages={
-            "required": _("Enter the date of the first session."),
+            "required": required,
             "invalid": _("Enter a real date, for example 3 March 2026."),
         },
         widget=NativeDateInput,
     )
-    start_time = forms.TimeField(
-        label=_("Start time"),
+
+
+def _time_field(label: StrOrPromise, required: StrOrPromise) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
         help_text=_("For example, 10:00 or 18:30."),
         error_messages={
-            "required": _("Enter a start time, for example 10:00."),
+            "required": required,
             "invalid": _("Enter a start time like 10:00 or 18:30."),
         },
         widget=TimeInput,
     )
+
+
+class ScheduleForm(forms.Form):
+    first_date = _date_field(
+        _("Date of the first session"), _("Enter the date of the first session.")
+    )
+    start_time = _time_field(_("Start time"), _("Enter a start time, for example 10:00."))
     duration_minutes = forms.TypedChoiceField(
         label=_("How long each session lasts"),
         choices=LENGTHS,
@@ -470,23 +480,8 @@ class SessionCancelForm(forms.Form):
 
 
 class SessionMoveForm(forms.Form):
-    new_date = forms.DateField(
-        label=_("New date"),
-        error_messages={
-            "required": _("Enter the new date."),
-            "invalid": _("Enter a real date, for example 3 March 2026."),
-        },
-        widget=NativeDateInput,
-    )
-    new_time = forms.TimeField(
-        label=_("New start time"),
-        help_text=_("For example, 10:00 or 18:30."),
-        error_messages={
-            "required": _("Enter the new start time, for example 10:00."),
-            "invalid": _("Enter a start time like 10:00 or 18:30."),
-        },
-        widget=TimeInput,
-    )
+    new_date = _date_field(_("New date"), _("Enter the new date."))
+    new_time = _time_field(_("New start time"), _("Enter the new start time, for example 10:00."))
     note = forms.CharField(
         label=_("A short note for people looking at the listing (optional)"),
         help_text=_("For example: Moved to Thursday this week only."),
