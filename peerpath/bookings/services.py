@@ -239,7 +239,7 @@ def bookings_session_changed(
 
 
 @transaction.atomic
-def bookings_places_changed(*, service: Service) -> int:
+def bookings_places_changed(*, actor: User | None, service: Service) -> int:
     """The number of places went up, or booking was switched off: people waiting at future
     sessions are offered a place (or, with no booking needed, told to just turn up).
 
@@ -260,7 +260,7 @@ def bookings_places_changed(*, service: Service) -> int:
                 booking.status = BookingStatus.BOOKED
                 booking.offered_until = None
                 booking.save(update_fields=["status", "offered_until", "updated_at"])
-                audit_record(actor=None, action=Action.UPDATE, obj=booking, fields=["status"])
+                audit_record(actor=actor, action=Action.UPDATE, obj=booking, fields=["status"])
                 _tell(booking, change=Change.JUST_TURN_UP, version="")
                 _remind(booking)
                 changed += 1

@@ -260,7 +260,7 @@ def service_update(
     if set(fields) & {"capacity", "booking_required"}:
         from peerpath.bookings.services import bookings_places_changed
 
-        bookings_places_changed(service=service)
+        bookings_places_changed(actor=actor, service=service)
     _listings_changed()
     return service
 

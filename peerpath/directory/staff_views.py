@@ -58,6 +58,15 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _managed_listing(
+    request: HttpRequest, slug: str, public_id: str
+) -> tuple[User, Organisation, Service]:
+    """She, her charity, and one of its listings (404 for anyone who may not manage it)."""
+    user = _user(request)
+    organisation = access.get_listings_organisation(user, slug)
+    return user, organisation, access.get_managed_service(user, organisation, public_id)
+
+
 def _listing_url(service: Service) -> str:
     return reverse(
         "staff_listing", kwargs={"slug": service.organisation.slug, "public_id": service.public_id}
@@ -136,9 +145,7 @@ def listing_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def listing(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
-    user = _user(request)
-    organisation = access.get_listings_organisation(user, slug)
-    service = access.get_managed_service(user, organisation, public_id)
+    _me, organisation, service = _managed_listing(request, slug, public_id)
     today = clock.today()
     schedules = [
         {"schedule": schedule, "words": describe_schedule(schedule)}
@@ -160,9 +167,7 @@ def listing(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def listing_edit(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
-    user = _user(request)
-    organisation = access.get_listings_organisation(user, slug)
-    service = access.get_managed_service(user, organisation, public_id)
+    user, organisation, service = _managed_listing(request, slug, public_id)
     form = _listing_form(request, user, organisation, service)
     if request.method == "POST" and form.is_valid():
         service_update(actor=user, service=service, **form.values())
@@ -178,9 +183,7 @@ def listing_edit(request: HttpRequest, slug: str, public_id: str) -> HttpRespons
 @login_required
 @require_POST
 def listing_checked(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
-    user = _user(request)
-    organisation = access.get_listings_organisation(user, slug)
-    service = access.get_managed_service(user, organisation, public_id)
+    user, _organisation, service = _managed_listing(request, slug, public_id)
     service_update(actor=user, service=service, last_checked_on=clock.today())
     messages.success(request, _("Thank you. The details are marked as checked today."))
     return redirect(_listing_url(service))
@@ -191,9 +194,7 @@ def listing_checked(request: HttpRequest, slug: str, public_id: str) -> HttpResp
 def listing_active(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
     """Put a listing back (POST active=yes), or take it down after a confirmation page that
     says how many people will be told (GET, then POST active=no)."""
-    user = _user(request)
-    organisation = access.get_listings_organisation(user, slug)
-    service = access.get_managed_service(user, organisation, public_id)
+    user, organisation, service = _managed_listing(request, slug, public_id)
     choice = request.POST.get("active")
     if request.method == "POST" and choice == "yes":
         service_reactivate(actor=user, service=service)
@@ -280,9 +281,7 @@ def location_edit(request: HttpRequest, slug: str, public_id: str) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def schedule_create_view(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
-    user = _user(request)
-    organisation = access.get_listings_organisation(user, slug)
-    service = access.get_managed_service(user, organisation, public_id)
+    user, organisation, service = _managed_listing(request, slug, public_id)
     form = ScheduleForm(request.POST or None, initial={"repeats": "weekly"})
     if request.method == "POST" and form.is_valid():
         schedule = schedule_create(
@@ -343,9 +342,7 @@ def schedule_end_view(request: HttpRequest, slug: str, public_id: str) -> HttpRe
 @login_required
 @require_safe
 def sessions(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
-    user = _user(request)
-    organisation = access.get_listings_organisation(user, slug)
-    service = access.get_managed_service(user, organisation, public_id)
+    user, organisation, service = _managed_listing(request, slug, public_id)
     now = clock.now()
     since = now - dt.timedelta(days=RECENT_DAYS)
     rows = list(
