@@ -1,6 +1,12 @@
 """Fixtures every test can use: organisations, people by role (personas), a clean cache, and
 no network beyond this machine.
 
+Every test runs on a controlled clock: it starts at the instant given by ``--start-at`` (or
+``PEERPATH_TEST_START_AT``; an ISO date and time, Europe/London when it has no offset), or by
+default at the moment the run began, and ticks from there. CI runs the suite again at awkward
+instants (``scripts/awkward_instants.py``): a Monday just after midnight, a Sunday evening, and
+the nights the clocks change.
+
 Personas, all in "Harbour Parents" unless said otherwise; staff have two-step verification:
 - ``member``: a mother who signed up; ``other_member``: another mother in the same charity;
 - ``supporter_matched``: a peer supporter matched with ``member``; ``supporter_unmatched``;
@@ -11,11 +17,15 @@ Personas, all in "Harbour Parents" unless said otherwise; staff have two-step ve
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import socket
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from peerpath.accounts.choices import Role
@@ -24,6 +34,69 @@ from peerpath.accounts.services import membership_grant
 from peerpath.accounts.tests.factories import OrganisationFactory, UserFactory, give_mfa
 
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
+LONDON = ZoneInfo("Europe/London")
+START_AT_ENV = "PEERPATH_TEST_START_AT"
+
+
+def parse_start_at(value: str) -> dt.datetime:
+    """An ISO date and time; without an offset it is Europe/London wall-clock time (the first
+    of the two 1:30s on the night the clocks go back)."""
+    try:
+        instant = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(
+            f"--start-at={value!r} is not a date and time such as 2027-03-28T00:30."
+        ) from None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=LONDON)
+    return instant.astimezone(dt.UTC)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--start-at",
+        default=os.environ.get(START_AT_ENV, ""),
+        help="Run every test on a clock that starts at this instant (e.g. 2027-03-28T00:30, "
+        "Europe/London when no offset is given). Default: the moment the run began.",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    given = config.getoption("--start-at")
+    config.peerpath_start_at = (  # type: ignore[attr-defined]
+        parse_start_at(given) if given else dt.datetime.now(dt.UTC)
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    start: dt.datetime = config.peerpath_start_at  # type: ignore[attr-defined]
+    return f"controlled clock: each test starts at {start.astimezone(LONDON).isoformat()}"
+
+
+@pytest.fixture(autouse=True)
+def controlled_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Coordinates]:
+    """Every test's "now": the run's start instant, ticking. Tests that need another moment
+    travel again inside this one (``time_machine.travel``)."""
+    start: dt.datetime = request.config.peerpath_start_at  # type: ignore[attr-defined]
+    with time_machine.travel(start, tick=True) as traveller:
+        yield traveller
+
+
+def clock_env() -> dict[str, str]:
+    """Environment for a child process (a worker, a seed script) that must share this test's
+    clock: run it as ``python -m tests.clocked ...`` with these variables."""
+    from peerpath.core import clock
+
+    offset = clock.now() - dt.datetime.fromtimestamp(_real_time(), dt.UTC)
+    return {"PEERPATH_TEST_CLOCK_OFFSET": f"{offset.total_seconds():.6f}"}
+
+
+def _real_time() -> float:
+    import time
+
+    if time_machine.escape_hatch.is_travelling():
+        return float(time_machine.escape_hatch.time.time())
+    return time.time()
 
 
 @pytest.fixture(autouse=True)

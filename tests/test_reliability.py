@@ -18,6 +18,7 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
+from conftest import clock_env
 from tests.fakes.providers import FakeProviders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,12 +63,13 @@ def _env(tmp_path: Path, fake_url: str, database_url: str | None) -> dict[str, s
     )
     if database_url:
         env["DATABASE_URL"] = database_url
+    env.update(clock_env())  # the workers and the seed keep the test's clock
     return env
 
 
 def _run(args: list[str], env: dict[str, str]) -> str:
     result = subprocess.run(  # noqa: S603
-        [sys.executable, *args],
+        [sys.executable, "-m", "tests.clocked", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -81,7 +83,7 @@ def _run(args: list[str], env: dict[str, str]) -> str:
 
 def _worker(env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "manage.py", "worker"],
+        [sys.executable, "-m", "tests.clocked", "manage.py", "worker"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -177,10 +177,14 @@ def _a_listing(organisation):
 def _a_booked_session(ctx):
     """A bookable demo session with the member booked on it, for the register."""
     from peerpath.bookings.services import booking_create
+    from peerpath.core import clock
     from peerpath.directory.models import Occurrence
 
     session = Occurrence.objects.filter(
-        service__organisation=ctx["organisation"], service__booking_required=True
+        service__organisation=ctx["organisation"],
+        service__booking_required=True,
+        starts_at__gt=clock.now(),
+        cancelled=False,
     ).earliest("starts_at")
     booking_create(actor=ctx["member"], occurrence=session)
     return session.public_id

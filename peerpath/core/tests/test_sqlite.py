@@ -87,17 +87,20 @@ def test_concurrent_read_then_write_transactions_never_fail_with_database_is_loc
     with sqlite3.connect(database) as db:
         db.execute("CREATE TABLE counter (n INTEGER)")
         db.execute("INSERT INTO counter VALUES (0)")
+    from conftest import clock_env
+
     env = {
         **__import__("os").environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "PEERPATH_VAR_DIR": str(tmp_path),
+        **clock_env(),  # the children agree with this test about the time to start together
     }
     env.pop("DATABASE_URL", None)
     rounds = 200
     start_at = str(time.time() + 3)
     workers = [
         subprocess.Popen(  # noqa: S603
-            [sys.executable, "-c", READ_THEN_WRITE, str(rounds), start_at],
+            [sys.executable, "-m", "tests.clocked", "-c", READ_THEN_WRITE, str(rounds), start_at],
             env=env,
             stdout=subprocess.PIPE,
             text=True,
