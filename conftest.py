@@ -32,6 +32,7 @@ from peerpath.accounts.choices import Role
 from peerpath.accounts.models import Membership, Organisation, User
 from peerpath.accounts.services import membership_grant
 from peerpath.accounts.tests.factories import OrganisationFactory, UserFactory, give_mfa
+from peerpath.core.actors import OPERATOR
 
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 LONDON = ZoneInfo("Europe/London")
@@ -125,7 +126,7 @@ def make_person(
 ) -> User:
     user = UserFactory(**fields)
     for role in roles:
-        membership_grant(actor=None, user=user, organisation=organisation, role=role)
+        membership_grant(actor=OPERATOR, user=user, organisation=organisation, role=role)
     if mfa or (mfa is None and any(role != Role.MEMBER for role in roles)):
         give_mfa(user)
     return user
@@ -168,11 +169,11 @@ def other_member(organisation: Organisation) -> User:
 
 @pytest.fixture
 def supporter_matched(organisation: Organisation, member: User) -> User:
-    from peerpath.buddying.models import Match
+    from peerpath.buddying.services import match_create
 
     supporter = make_person(organisation, Role.PEER_SUPPORTER, display_name="Hazel (supporter)")
-    Match.objects.create(
-        organisation=organisation,
+    match_create(
+        actor=OPERATOR,
         member=membership_of(member, Role.MEMBER),
         supporter=membership_of(supporter, Role.PEER_SUPPORTER),
     )

@@ -14,6 +14,7 @@ from django.db import transaction  # noqa: E402
 
 from peerpath.accounts.choices import Role  # noqa: E402
 from peerpath.accounts.services import membership_grant, organisation_create, user_create  # noqa: E402
+from peerpath.core.actors import OPERATOR
 from peerpath.notifications.purposes import Channel, Purpose  # noqa: E402
 from peerpath.notifications.services import notification_preferences_update, notify  # noqa: E402
 
@@ -21,12 +22,12 @@ MEMBERS = 100
 PER_MEMBER = 20
 
 with transaction.atomic():
-    organisation = organisation_create(actor=None, name="Reliability", slug="reliability")
+    organisation = organisation_create(actor=OPERATOR, name="Reliability", slug="reliability")
     for number in range(MEMBERS):
         user = user_create(
-            actor=None, email=f"member{number}@example.org", phone=f"07700 9{number:05d}"
+            actor=OPERATOR, email=f"member{number}@example.org", phone=f"07700 9{number:05d}"
         )
-        membership_grant(actor=None, user=user, organisation=organisation, role=Role.MEMBER)
+        membership_grant(actor=OPERATOR, user=user, organisation=organisation, role=Role.MEMBER)
         notification_preferences_update(
             actor=user,
             user=user,

@@ -30,15 +30,17 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    # PeerPath's apps, lowest layer first: an app imports only the apps above it in this list
+    # (tests/test_layers.py), and contributions are discovered in this order.
     "peerpath.core",
     "peerpath.audit",
     "peerpath.accounts",
-    "peerpath.buddying",
-    "peerpath.safeguarding",
     "peerpath.jobs",
     "peerpath.notifications",
     "peerpath.directory",
     "peerpath.bookings",
+    "peerpath.safeguarding",
+    "peerpath.buddying",
 ]
 
 MIDDLEWARE = [

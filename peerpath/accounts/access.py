@@ -6,6 +6,7 @@ functions answer 404 (``Http404``) to anyone who may not know the object exists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -137,11 +138,20 @@ def can_view_member(user: AnyUser, member: Membership) -> bool:
         return True
     if can_manage_members(user, member.organisation_id):  # type: ignore[arg-type]
         return True
-    if _has_role(user, member.organisation_id, Role.PEER_SUPPORTER):
-        from peerpath.buddying.querysets import active_match_exists
+    return isinstance(user, User) and any(rule(user, member) for rule in _MEMBER_VIEW_RULES)
 
-        return active_match_exists(member=member, supporter_user=user)
-    return False
+
+MemberViewRule = Callable[[User, Membership], bool]
+_MEMBER_VIEW_RULES: list[MemberViewRule] = []
+
+
+def member_view_rule(rule: MemberViewRule) -> MemberViewRule:
+    """Let a higher app grant sight of a member (buddying: her matched peer supporter). The
+    rule is asked only for signed-in people who are not the member, her coordinators or admins;
+    registered from that app's ``access.py``."""
+    if rule not in _MEMBER_VIEW_RULES:
+        _MEMBER_VIEW_RULES.append(rule)
+    return rule
 
 
 # Fetching -------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from peerpath.accounts.access import has_mfa, is_staff_person
 from peerpath.accounts.models import Organisation, User
 from peerpath.accounts.pseudonyms import pseudonym
 from peerpath.core import crypto
-from peerpath.core.site import site_identity
+from peerpath.accounts.site import site_identity
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -49,7 +49,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         """Demo accounts never sign in outside development, even if their rows were copied."""
         from django.conf import settings
 
-        from peerpath.core.demo import is_demo_email
+        from peerpath.accounts.demo import is_demo_email
 
         email = str(credentials.get("email") or credentials.get("username") or "")
         if not settings.PEERPATH_DEMO_DATA_ALLOWED and is_demo_email(email):

@@ -22,7 +22,7 @@ from peerpath.accounts.choices import STAFF_ROLES
 from peerpath.accounts.models import ConsentText, Membership, Organisation, User
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record, audit_record_many
-from peerpath.core.site import forget_site_identity
+from peerpath.accounts.site import forget_site_identity
 
 if TYPE_CHECKING:
     from django import forms

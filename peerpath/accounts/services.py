@@ -29,7 +29,8 @@ from peerpath.accounts.pseudonyms import pseudonym
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record, changed_fields
 from peerpath.core import clock
-from peerpath.core.site import forget_site_identity
+from peerpath.core.actors import SIGN_UP, Actor
+from peerpath.accounts.site import forget_site_identity
 
 INVITATION_DAYS = 7
 HEALTH_FIELDS = ("stage", "due_date", "baby_birth_date", "experiences")
@@ -42,7 +43,7 @@ class ConsentRequiredError(Exception):
 @transaction.atomic
 def organisation_create(
     *,
-    actor: User | None,
+    actor: Actor,
     name: str,
     slug: str,
     contact_email: str = "",
@@ -58,7 +59,7 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(
-    *, actor: User | None, organisation: Organisation, **values: Any
+    *, actor: Actor, organisation: Organisation, **values: Any
 ) -> Organisation:
     before = {name: getattr(organisation, name) for name in values}
     for name, value in values.items():
@@ -79,7 +80,7 @@ def organisation_update(
 @transaction.atomic
 def user_create(
     *,
-    actor: User | None,
+    actor: Actor,
     email: str,
     password: str | None = None,
     display_name: str = "",
@@ -110,7 +111,7 @@ def user_update(*, actor: User, user: User, **values: Any) -> User:
 
 @transaction.atomic
 def membership_grant(
-    *, actor: User | None, user: User, organisation: Organisation, role: Role | str
+    *, actor: Actor, user: User, organisation: Organisation, role: Role | str
 ) -> Membership:
     """Give a role (creating the matching profile); granting a role held already is a no-op."""
     existing = Membership.objects.filter(
@@ -137,7 +138,7 @@ def membership_grant(
 
 
 @transaction.atomic
-def membership_end(*, actor: User, membership: Membership) -> Membership:
+def membership_end(*, actor: Actor, membership: Membership, detail: str = "") -> Membership:
     membership.ended_at = clock.now()
     membership.save(update_fields=["ended_at", "updated_at"])
     audit_record(
@@ -146,9 +147,56 @@ def membership_end(*, actor: User, membership: Membership) -> Membership:
         obj=membership,
         organisation=membership.organisation,
         fields=["ended_at"],
+        detail=detail,
     )
     forget_roles(membership.user)
     return membership
+
+
+MEMBER_PROFILE_ERASED = {
+    "area": "",
+    "baby_birth_date": None,
+    "contact_methods": [],
+    "contact_notes": "",
+    "due_date": None,
+    "experiences": [],
+    "languages": [],
+    "stage": "",
+}
+SUPPORTER_PROFILE_ERASED = {"areas": [], "availability": {}, "languages": [], "lived_experiences": []}
+
+
+@transaction.atomic
+def member_profile_erase(*, actor: Actor, profile: MemberProfile) -> MemberProfile:
+    """Blank every detail she gave (erasure); the empty profile stays for the membership."""
+    for name, value in MEMBER_PROFILE_ERASED.items():
+        setattr(profile, name, value)
+    profile.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=profile,
+        organisation=profile.membership.organisation,
+        fields=MEMBER_PROFILE_ERASED,
+        detail="erasure",
+    )
+    return profile
+
+
+@transaction.atomic
+def supporter_profile_erase(*, actor: Actor, profile: SupporterProfile) -> SupporterProfile:
+    for name, value in SUPPORTER_PROFILE_ERASED.items():
+        setattr(profile, name, value)
+    profile.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=profile,
+        organisation=profile.membership.organisation,
+        fields=SUPPORTER_PROFILE_ERASED,
+        detail="erasure",
+    )
+    return profile
 
 
 # Consent --------------------------------------------------------------------------------------
@@ -174,7 +222,7 @@ def has_consent(user: User, kind: ConsentKind | str) -> bool:
 
 @transaction.atomic
 def consent_text_publish(
-    *, actor: User | None, kind: ConsentKind | str, title: str, body: str
+    *, actor: Actor, kind: ConsentKind | str, title: str, body: str
 ) -> ConsentText:
     latest = ConsentText.objects.filter(kind=kind).order_by("-version").first()
     text = ConsentText.objects.create(
@@ -387,7 +435,7 @@ def invitation_signup(*, invitation: Invitation, password: str, display_name: st
     from allauth.account.models import EmailAddress
 
     user = user_create(
-        actor=None, email=invitation.email, password=password, display_name=display_name
+        actor=SIGN_UP, email=invitation.email, password=password, display_name=display_name
     )
     # The link arrived at this address, so the address is verified.
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -44,6 +45,7 @@ from peerpath.accounts.services import (
     user_update,
 )
 from peerpath.accounts.subject_rights import member_data_export, user_erase
+from peerpath.core.staff_tools import links_for, panels_for
 
 
 def _user(request: HttpRequest) -> User:
@@ -256,21 +258,23 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     tools = [
         {
             "organisation": organisation,
-            "members": access.can_manage_members(user, organisation),
-            "invite": access.can_invite_staff(user, organisation),
-            "audit": access.can_view_audit(user, organisation),
-            "listings": access.can_manage_listings(user, organisation),
-            "admin": access.can_invite_staff(user, organisation),
+            "links": [
+                {
+                    "label": link.label,
+                    "href": reverse(link.url_name)
+                    if link.site_wide
+                    else reverse(link.url_name, kwargs={"slug": organisation.slug}),
+                }
+                for link in links_for(user, organisation)
+            ],
         }
         for organisation in organisations
     ]
-    from peerpath.bookings.access import facilitated_sessions
-
-    return render(
-        request,
-        "accounts/staff_home.jinja",
-        {"tools": tools, "registers": facilitated_sessions(user)},
-    )
+    panels = [
+        render_to_string(panel.template, dict(context), request=request)
+        for panel, context in panels_for(user)
+    ]
+    return render(request, "accounts/staff_home.jinja", {"tools": tools, "panels": panels})
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.dispatch import receiver
 
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record
+from peerpath.core.actors import VISITOR
 
 
 @receiver(user_logged_in, dispatch_uid="audit-login")
@@ -33,7 +34,7 @@ def record_login_failure(sender: Any, credentials: dict[str, Any], **kwargs: Any
     email = str(credentials.get("email") or credentials.get("username") or "").lower()
     user = get_user_model().objects.filter(email=email).first() if email else None
     audit_record(
-        actor=None,
+        actor=VISITOR,
         action=Action.LOGIN_FAILED,
         obj=user,
         detail="" if user else "no such account",

@@ -3,26 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from peerpath.audit.models import Action, AuditEvent
 from peerpath.core import clock
+from peerpath.core.actors import SystemActor, actor_label
 
 if TYPE_CHECKING:
-    from peerpath.accounts.models import Organisation, User
+    from peerpath.accounts.models import Organisation
+    from peerpath.core.actors import Actor
 
 
-def _label(actor: User | None) -> str:
-    if actor is None:
-        return "system"
-    return f"user {actor.public_id}"
+class MissingActorError(TypeError):
+    """An audit row needs a person or a named system actor; there is no silent "system"."""
+
+
+def _person(actor: Actor) -> Any:
+    if actor is None or not (isinstance(actor, SystemActor) or hasattr(actor, "public_id")):
+        raise MissingActorError(
+            "An audit row needs a person or a named system actor (peerpath.core.actors)."
+        )
+    if isinstance(actor, SystemActor):
+        return None
+    return actor if actor.pk else None
 
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: Actor,
     action: Action,
     obj: models.Model | None = None,
     organisation: Organisation | None = None,
@@ -30,11 +40,12 @@ def audit_record(
     detail: str = "",
 ) -> AuditEvent:
     """Append one event. ``fields`` are names only: values never enter the audit log."""
+    person = _person(actor)
     return AuditEvent.objects.create(
         at=clock.now(),
         organisation=organisation,
-        actor=actor if actor is not None and actor.pk else None,
-        actor_label=_label(actor),
+        actor=person,
+        actor_label=actor_label(actor),
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(getattr(obj, "public_id", "") or getattr(obj, "pk", "")) if obj else "",
@@ -45,7 +56,7 @@ def audit_record(
 
 def audit_record_many(
     *,
-    actor: User | None,
+    actor: Actor,
     action: Action,
     objects: Iterable[models.Model],
     organisation: Organisation | None = None,
@@ -54,12 +65,13 @@ def audit_record_many(
     """One event per object, written in one statement: for bulk changes."""
     now = clock.now()
     names = sorted(fields)
+    person = _person(actor)
     events = [
         AuditEvent(
             at=now,
             organisation=organisation,
-            actor=actor if actor is not None and actor.pk else None,
-            actor_label=_label(actor),
+            actor=person,
+            actor_label=actor_label(actor),
             action=action,
             object_type=obj._meta.label,
             object_id=str(getattr(obj, "public_id", "") or obj.pk),

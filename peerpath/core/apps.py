@@ -1,4 +1,9 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+# Modules each app may have, discovered at start-up in INSTALLED_APPS order (lowest layer
+# first): see docs/architecture.md, "How an app plugs in".
+CONTRIBUTION_MODULES = ("access", "reactions", "privacy", "demo", "staff_tools")
 
 
 class CoreConfig(AppConfig):
@@ -8,3 +13,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from peerpath.core import checks  # noqa: F401  (registers system checks)
+
+        autodiscover_modules(*CONTRIBUTION_MODULES)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from peerpath.core.site import site_identity
+from peerpath.accounts.site import site_identity
 
 
 def site(request: HttpRequest) -> dict[str, object]:

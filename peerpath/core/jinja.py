@@ -21,7 +21,7 @@ from jinja2 import (
 )
 
 from peerpath.core.form_fields import error_list, field_params
-from peerpath.core.site import site_identity
+from peerpath.accounts.site import site_identity
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from peerpath.accounts.models import Organisation
 from peerpath.core import clock
+from peerpath.core.demo import DemoWorld, demo_step
 from peerpath.directory.choices import Family, Kind
 from peerpath.directory.models import Location, PostcodeCentroid, Schedule, Service
 from peerpath.directory.services import occurrences_expand
@@ -369,3 +370,15 @@ def seed_directory(organisation: Organisation) -> int:
         )
         count += 1
     return count
+
+
+SKILLS_COURSE = "Mental Health Skills Course, Exeter"
+
+
+@demo_step
+def seed(world: DemoWorld) -> None:
+    """The demo charity's listings; Hazel runs the Exeter skills course."""
+    seed_directory(world.organisation)
+    course = Service.objects.filter(name=SKILLS_COURSE).first()
+    if course is not None:
+        course.facilitators.add(world.people["hazel"])

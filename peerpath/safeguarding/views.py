@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from peerpath.core.site import site_identity
+from peerpath.accounts.site import site_identity
 from peerpath.safeguarding.models import Urgency
 from peerpath.safeguarding.querysets import crisis_contacts_for_organisation
 

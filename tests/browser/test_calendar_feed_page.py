@@ -3,6 +3,7 @@ and makes a new one; the page stays calm and accessible at phone and desktop wid
 
 from __future__ import annotations
 
+from peerpath.core.actors import OPERATOR
 from tests.browser.conftest import assert_no_axe_violations, screenshot
 from tests.browser.test_every_page import sign_in
 
@@ -11,7 +12,7 @@ def test_she_makes_her_calendar_address_and_replaces_it(page, live_server, organ
     from peerpath.bookings.models import CalendarFeed
     from peerpath.safeguarding.services import crisis_contacts_seed_defaults
 
-    crisis_contacts_seed_defaults(organisation=organisation, actor=None)
+    crisis_contacts_seed_defaults(organisation=organisation, actor=OPERATOR)
     sign_in(page, live_server, member)
     page.goto(live_server.url + "/account/bookings/")
     page.get_by_role("button", name="Make my calendar address").click()

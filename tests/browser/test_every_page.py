@@ -17,6 +17,7 @@ from conftest import membership_of
 from peerpath.accounts.choices import Role
 from peerpath.accounts.models import ConsentKind
 from peerpath.accounts.services import consent_give
+from peerpath.core.actors import OPERATOR
 from tests.browser.conftest import assert_no_axe_violations, screenshot
 from tests.test_access_matrix import NAMED
 
@@ -204,7 +205,7 @@ def test_page_is_accessible_and_calm(request, page, live_server, name):
     organisation = request.getfixturevalue("organisation")
     from peerpath.safeguarding.services import crisis_contacts_seed_defaults
 
-    crisis_contacts_seed_defaults(organisation=organisation, actor=None)
+    crisis_contacts_seed_defaults(organisation=organisation, actor=OPERATOR)
     ctx = {"organisation": organisation, "member": request.getfixturevalue("member")}
     consent_give(actor=ctx["member"], user=ctx["member"], kind=ConsentKind.HEALTH_DATA)
     _something_in_the_inbox_and_a_failure(ctx)
@@ -232,7 +233,7 @@ def test_the_not_found_page_is_accessible(page, live_server, transactional_db, a
 def test_get_help_now_is_one_tap_from_the_home_page(page, live_server, organisation):
     from peerpath.safeguarding.services import crisis_contacts_seed_defaults
 
-    crisis_contacts_seed_defaults(organisation=organisation, actor=None)
+    crisis_contacts_seed_defaults(organisation=organisation, actor=OPERATOR)
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Get help now").first.click()
     page.wait_for_url("**/help-now/")
@@ -243,7 +244,7 @@ def test_get_help_now_is_one_tap_from_the_home_page(page, live_server, organisat
 def test_pages_work_without_javascript(browser, live_server, organisation):
     from peerpath.safeguarding.services import crisis_contacts_seed_defaults
 
-    crisis_contacts_seed_defaults(organisation=organisation, actor=None)
+    crisis_contacts_seed_defaults(organisation=organisation, actor=OPERATOR)
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
     try:

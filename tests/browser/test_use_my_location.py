@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from peerpath.core.actors import OPERATOR
 from tests.browser.conftest import assert_no_axe_violations, screenshot
 
 FAILED = "We could not get your location. You can type a postcode or choose a town instead."
@@ -19,7 +20,7 @@ def directory(organisation):
     from peerpath.directory.demo import seed_directory
     from peerpath.safeguarding.services import crisis_contacts_seed_defaults
 
-    crisis_contacts_seed_defaults(organisation=organisation, actor=None)
+    crisis_contacts_seed_defaults(organisation=organisation, actor=OPERATOR)
     seed_directory(organisation)
     return organisation
 

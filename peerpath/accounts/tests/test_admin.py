@@ -14,13 +14,14 @@ from peerpath.accounts.tests.factories import UserFactory
 from peerpath.audit.models import Action, AuditEvent
 from peerpath.audit.services import audit_record
 from peerpath.core import clock
+from peerpath.core.actors import OPERATOR
 from peerpath.safeguarding.models import CrisisContact
 from peerpath.safeguarding.tests.factories import CrisisContactFactory
 
 
 def staff(organisation, role=Role.ORG_ADMIN, *, mfa=True, **fields):
     user = UserFactory(**fields)
-    membership_grant(actor=None, user=user, organisation=organisation, role=role)
+    membership_grant(actor=OPERATOR, user=user, organisation=organisation, role=role)
     if mfa:
         TOTP.activate(user, "JBSWY3DPEHPK3PXP")
     return user
@@ -151,7 +152,7 @@ def test_the_crisis_contact_list_shows_only_the_admins_own_organisation(
 @pytest.mark.django_db
 def test_the_audit_list_shows_only_the_admins_own_organisation(admin_client, organisation, theirs):
     contact = CrisisContactFactory(organisation=organisation)
-    audit_record(actor=None, action=Action.UPDATE, obj=contact, organisation=organisation)
+    audit_record(actor=OPERATOR, action=Action.UPDATE, obj=contact, organisation=organisation)
 
     html = admin_client.get(admin_url(AuditEvent)).content.decode()
 
@@ -334,7 +335,7 @@ def test_ending_a_membership_is_audited_and_its_role_cannot_be_changed(admin_cli
 def test_nothing_can_be_deleted_and_organisations_cannot_be_added(admin_client, organisation):
     contact = CrisisContactFactory(organisation=organisation)
     membership = Membership.objects.filter(organisation=organisation).first()
-    event = audit_record(actor=None, action=Action.READ, obj=contact, organisation=organisation)
+    event = audit_record(actor=OPERATOR, action=Action.READ, obj=contact, organisation=organisation)
 
     for url in (
         admin_url(type(organisation), "delete", organisation.pk),
@@ -366,7 +367,7 @@ def test_no_list_offers_a_bulk_delete(admin_client, organisation, model):
 def test_audit_events_can_be_read_in_the_admin_but_never_changed(admin_client, organisation):
     contact = CrisisContactFactory(organisation=organisation)
     event = audit_record(
-        actor=None, action=Action.UPDATE, obj=contact, organisation=organisation, fields=["name"]
+        actor=OPERATOR, action=Action.UPDATE, obj=contact, organisation=organisation, fields=["name"]
     )
 
     page = admin_client.get(admin_url(AuditEvent, "change", event.pk))

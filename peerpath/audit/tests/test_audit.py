@@ -14,6 +14,7 @@ from peerpath.accounts.tests.factories import UserFactory
 from peerpath.audit.models import Action, AppendOnlyError, AuditEvent
 from peerpath.audit.querysets import events_for_organisation
 from peerpath.audit.services import audit_record
+from peerpath.core.actors import OPERATOR
 from peerpath.safeguarding.tests.factories import CrisisContactFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -21,13 +22,13 @@ LONDON = ZoneInfo("Europe/London")
 
 def staff(organisation, role=Role.ORG_ADMIN, *, mfa=True):
     user = UserFactory()
-    membership_grant(actor=None, user=user, organisation=organisation, role=role)
+    membership_grant(actor=OPERATOR, user=user, organisation=organisation, role=role)
     if mfa:
         TOTP.activate(user, "JBSWY3DPEHPK3PXP")
     return user
 
 
-def record(*, organisation, action=Action.UPDATE, obj=None, actor=None, at=None, fields=()):
+def record(*, organisation, action=Action.UPDATE, obj=None, actor=OPERATOR, at=None, fields=()):
     if at is None:
         return audit_record(
             actor=actor, action=action, obj=obj, organisation=organisation, fields=fields
@@ -142,7 +143,7 @@ def test_a_member_gets_not_found_and_someone_signed_out_is_asked_to_sign_in(
     assert anonymous.status_code == 302
     assert reverse("account_login") in anonymous["Location"]
 
-    membership_grant(actor=None, user=member, organisation=organisation, role=Role.MEMBER)
+    membership_grant(actor=OPERATOR, user=member, organisation=organisation, role=Role.MEMBER)
     client.force_login(member)
     assert client.get(search_url(organisation)).status_code == 404
 
@@ -161,14 +162,14 @@ def test_sign_ins_of_the_organisations_people_are_included_and_others_are_not(
 ):
     ours = staff(organisation, Role.MEMBER, mfa=False)
     both = staff(organisation, Role.MEMBER, mfa=False)
-    membership_grant(actor=None, user=both, organisation=other_organisation, role=Role.MEMBER)
+    membership_grant(actor=OPERATOR, user=both, organisation=other_organisation, role=Role.MEMBER)
     theirs = staff(other_organisation, Role.MEMBER, mfa=False)
     for person in (ours, both, theirs):
         audit_record(actor=person, action=Action.LOGIN, obj=person)
     failed_ours = UserFactory()
-    membership_grant(actor=None, user=failed_ours, organisation=organisation, role=Role.MEMBER)
-    audit_record(actor=None, action=Action.LOGIN_FAILED, obj=failed_ours)
-    audit_record(actor=None, action=Action.LOGIN_FAILED, obj=theirs)
+    membership_grant(actor=OPERATOR, user=failed_ours, organisation=organisation, role=Role.MEMBER)
+    audit_record(actor=OPERATOR, action=Action.LOGIN_FAILED, obj=failed_ours)
+    audit_record(actor=OPERATOR, action=Action.LOGIN_FAILED, obj=theirs)
 
     events = list(
         events_for_organisation(organisation).filter(action__in=["login", "login_failed"])

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from peerpath.accounts.services import organisation_create
+from peerpath.core.actors import OPERATOR
 from peerpath.safeguarding.services import crisis_contacts_seed_defaults
 
 PUBLIC_PAGES = ("home", "help_now", "privacy", "accessibility", "cookies")
@@ -10,13 +11,13 @@ PUBLIC_PAGES = ("home", "help_now", "privacy", "accessibility", "cookies")
 @pytest.fixture
 def charity(db):
     organisation = organisation_create(
-        actor=None,
+        actor=OPERATOR,
         name="Harbour Parents Peer Support",
         slug="harbour-parents",
         contact_email="hello@harbour-parents.example",
         contact_phone="01632 960 111",
     )
-    crisis_contacts_seed_defaults(organisation=organisation, actor=None)
+    crisis_contacts_seed_defaults(organisation=organisation, actor=OPERATOR)
     return organisation
 
 

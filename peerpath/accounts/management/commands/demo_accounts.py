@@ -2,7 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from peerpath.core import demo
+from peerpath.accounts import demo
+from peerpath.core.demo import demo_allowed
 
 
 class Command(BaseCommand):
@@ -12,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        demo.demo_allowed()
+        demo_allowed()
         lines = ["", f"  PeerPath is starting at {options['url']}", ""]
         lines.append(f"  Demo accounts (development only), password {demo.DEMO_PASSWORD!r}:")
         lines.extend(

@@ -3,7 +3,8 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from peerpath.core import demo
+from peerpath.accounts import demo
+from peerpath.core.demo import demo_allowed, seed_demo
 
 
 class Command(BaseCommand):
@@ -16,11 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            demo.demo_allowed()
+            demo_allowed()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         if options["if_empty"] and not demo.database_is_empty():
             self.stdout.write("Demo data: the database already has data, so nothing was added.")
             return
-        organisation = demo.seed_demo()
+        organisation = seed_demo().organisation
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded for {organisation.name}."))

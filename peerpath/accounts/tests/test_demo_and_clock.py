@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from peerpath.accounts.models import Organisation
 from peerpath.core import clock
+from peerpath.core.demo import seed_demo
 from peerpath.safeguarding.models import CrisisContact, Urgency
 
 
@@ -50,9 +51,9 @@ def test_every_printed_demo_account_exists_with_its_role_and_staff_have_two_step
     from django.contrib.auth import authenticate
 
     from peerpath.accounts.access import is_staff_person
-    from peerpath.core import demo
+    from peerpath.accounts import demo
 
-    demo.seed_demo()
+    seed_demo()
     for account in demo.DEMO_ACCOUNTS:
         user = authenticate(email=account.email, password=account.password)
         assert user is not None, account.email
@@ -64,9 +65,9 @@ def test_every_printed_demo_account_exists_with_its_role_and_staff_have_two_step
 def test_demo_accounts_cannot_sign_in_where_demo_data_is_not_allowed(client):
     from django.urls import reverse
 
-    from peerpath.core import demo
+    from peerpath.accounts import demo
 
-    demo.seed_demo()
+    seed_demo()
     with override_settings(PEERPATH_DEMO_DATA_ALLOWED=False):
         response = client.post(
             reverse("account_login"),
@@ -79,7 +80,7 @@ def test_demo_accounts_cannot_sign_in_where_demo_data_is_not_allowed(client):
 def test_make_run_prints_the_demo_accounts_and_the_two_step_key():
     import io
 
-    from peerpath.core import demo
+    from peerpath.accounts import demo
 
     out = io.StringIO()
     call_command("demo_accounts", stdout=out)

@@ -1,0 +1,15 @@
+"""Staff home links to manage listings and see the gaps."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from peerpath.accounts.access import can_manage_listings
+from peerpath.core.staff_tools import StaffLink, register_link
+
+register_link(
+    StaffLink(_("Listings and sessions on Find support"), "staff_listings", can_manage_listings, order=30)
+)
+register_link(
+    StaffLink(_("Where and when there is nothing on"), "staff_gaps", can_manage_listings, order=40)
+)
