@@ -55,7 +55,7 @@ def layer_of(module: str, higher: dict[str, str] = HIGHER_MODULES) -> int | None
         if module == prefix or module.startswith(prefix + "."):
             return LAYERS.index(app)
     parts = module.split(".")
-    if len(parts) >= 2 and parts[0] == "peerpath" and parts[1] in LAYERS:  # noqa: PLR2004
+    if len(parts) >= 2 and parts[0] == "peerpath" and parts[1] in LAYERS:
         return LAYERS.index(parts[1])
     return None
 

@@ -43,6 +43,9 @@ def test_a_new_model_pointing_at_a_person_with_no_claim_fails():
     class Diary(models.Model):
         author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
 
+        def __str__(self) -> str:
+            return "a diary"
+
         class Meta:
             app_label = "buddying"
 

@@ -21,8 +21,6 @@ from peerpath.audit.services import audit_record
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from peerpath.directory.models import Service
-
     AnyUser = User | AnonymousUser
 
 _ROLES_CACHE = "_peerpath_roles"
@@ -118,18 +116,6 @@ def admin_organisation_ids(user: AnyUser) -> list[int]:
     ]
 
 
-def can_keep_register(user: AnyUser, service: Service) -> bool:
-    """A session's register: the charity's coordinators and admins, and the peer supporters
-    named as the group's facilitators."""
-    if not user.is_authenticated:
-        return False
-    if _has_role(user, service.organisation_id, Role.COORDINATOR, Role.ORG_ADMIN):
-        return True
-    return _has_role(user, service.organisation_id, Role.PEER_SUPPORTER) and (
-        service.facilitators.filter(pk=user.pk).exists()
-    )
-
-
 def can_view_member(user: AnyUser, member: Membership) -> bool:
     """The member herself; coordinators and admins of her organisation; her matched supporter."""
     if not user.is_authenticated or member.role != Role.MEMBER:
@@ -176,10 +162,10 @@ def get_member_for_user(user: AnyUser, public_id: str) -> Membership:
         public_id=public_id,
         role=Role.MEMBER,
     )
-    if not can_view_member(user, member):
+    if not isinstance(user, User) or not can_view_member(user, member):
         raise Http404
     audit_record(
-        actor=user if isinstance(user, User) else None,
+        actor=user,
         action=Action.READ,
         obj=member,
         organisation=member.organisation,

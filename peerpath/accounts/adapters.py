@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from peerpath.accounts.access import has_mfa, is_staff_person
 from peerpath.accounts.models import Organisation, User
 from peerpath.accounts.pseudonyms import pseudonym
-from peerpath.core import crypto
 from peerpath.accounts.site import site_identity
+from peerpath.core import crypto
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]

@@ -1,17 +1,17 @@
 """The admin site's accounts pages, and the rules every PeerPath admin page follows.
 
 Only organisation admins with two-step verification get in (``admin_site``); each sees and
-changes only the rows of the organisations they administer. Every change made here is written
-to the audit log with the names of the fields changed.
+changes only the rows of the organisations they administer. Every change made here goes
+through the same services as the rest of PeerPath, which write its audit rows.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import admin
-from django.db import models, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -20,9 +20,7 @@ from peerpath.accounts.access import admin_organisation_ids, can_use_admin_site
 from peerpath.accounts.admin_site import admin_site
 from peerpath.accounts.choices import STAFF_ROLES
 from peerpath.accounts.models import ConsentText, Membership, Organisation, User
-from peerpath.audit.models import Action
-from peerpath.audit.services import audit_record, audit_record_many
-from peerpath.accounts.site import forget_site_identity
+from peerpath.accounts.services import membership_end, organisation_update
 
 if TYPE_CHECKING:
     from django import forms
@@ -32,9 +30,12 @@ else:
     ModelAdminBase = admin.ModelAdmin
 
 
-def request_actor(request: HttpRequest) -> User | None:
+def request_actor(request: HttpRequest) -> User:
+    """The admin making the change (only signed-in organisation admins reach these pages)."""
     user = request.user
-    return user if isinstance(user, User) else None
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 class ScopedAdmin(ModelAdminBase):
@@ -88,54 +89,40 @@ class ScopedAdmin(ModelAdminBase):
         return self.may_delete and self._allowed(request, obj)
 
 
-class AuditedAdmin(ScopedAdmin):
-    """Writes an audit event for every save and delete, naming the fields the form changed."""
+class ServiceAdmin(ScopedAdmin):
+    """Saves and deletes through the model's services, never ``obj.save()`` here: the services
+    write the audit rows (naming the fields the form changed) and do what every other way in
+    does. A subclass that allows changes implements ``save_with_service``; one that allows
+    deleting implements ``delete_with_service``.
+    """
+
+    def save_with_service(self, *, actor: User, obj: Any, changed: list[str], adding: bool) -> None:
+        raise PermissionDenied
+
+    def delete_with_service(self, *, actor: User, obj: Any) -> None:
+        raise PermissionDenied
 
     def save_model(
         self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any], change: bool
     ) -> None:
         with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit_record(
-                actor=request_actor(request),
-                action=Action.UPDATE if change else Action.CREATE,
-                obj=obj,
-                organisation=self.organisation_of(obj),
-                fields=form.changed_data,
-                detail="admin site",
+            self.save_with_service(
+                actor=request_actor(request), obj=obj, changed=form.changed_data, adding=not change
             )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
-            organisation = self.organisation_of(obj)
-            super().delete_model(request, obj)
-            audit_record(
-                actor=request_actor(request),
-                action=Action.DELETE,
-                obj=obj,
-                organisation=organisation,
-                detail="admin site",
-            )
+            self.delete_with_service(actor=request_actor(request), obj=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        """Bulk delete (the "delete selected" action): one audit event per row."""
+        """Bulk delete (the "delete selected" action): each row through the service."""
         with transaction.atomic():
-            by_organisation: dict[int | None, list[models.Model]] = defaultdict(list)
             for obj in queryset:
-                by_organisation[self.organisation_id_of(obj)].append(obj)
-            organisations = Organisation.objects.in_bulk([i for i in by_organisation if i])
-            super().delete_queryset(request, queryset)
-            for organisation_id, objects in by_organisation.items():
-                audit_record_many(
-                    actor=request_actor(request),
-                    action=Action.DELETE,
-                    objects=objects,
-                    organisation=organisations.get(organisation_id) if organisation_id else None,
-                )
+                self.delete_with_service(actor=request_actor(request), obj=obj)
 
 
 @admin.register(Organisation, site=admin_site)
-class OrganisationAdmin(AuditedAdmin):
+class OrganisationAdmin(ServiceAdmin):
     organisation_field = "pk"
     may_change = True
     list_display = ("name", "slug", "contact_email", "contact_phone")
@@ -144,19 +131,7 @@ class OrganisationAdmin(AuditedAdmin):
     fieldsets = (
         (None, {"fields": ("name", "slug", "contact_email", "contact_phone")}),
         (_("Safeguarding"), {"fields": ("safeguarding_lead",)}),
-        (_("Moderation"), {"fields": ("moderation_starts", "moderation_ends")}),
-        (
-            _("Matching and supervision"),
-            {
-                "fields": (
-                    "default_caseload",
-                    "match_within_working_days",
-                    "first_contact_within_hours",
-                    "supervision_interval_days",
-                )
-            },
-        ),
-        (_("Keeping records"), {"fields": ("retention_months", "chat_retention_months")}),
+        (_("Peer support"), {"fields": ("default_caseload",)}),
     )
 
     def get_form(
@@ -175,15 +150,23 @@ class OrganisationAdmin(AuditedAdmin):
             lead.queryset = User.objects.filter(staff | current).distinct()  # type: ignore[attr-defined]
         return form
 
-    def save_model(
-        self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any], change: bool
+    def save_with_service(
+        self, *, actor: User, obj: Organisation, changed: list[str], adding: bool
     ) -> None:
-        super().save_model(request, obj, form, change)
-        transaction.on_commit(forget_site_identity)
+        current = Organisation.objects.get(pk=obj.pk)
+        organisation_update(
+            actor=actor,
+            organisation=current,
+            **{name: getattr(obj, name) for name in changed if name in self.editable},
+        )
+
+    editable = frozenset(
+        {"name", "contact_email", "contact_phone", "safeguarding_lead", "default_caseload"}
+    )
 
 
 @admin.register(Membership, site=admin_site)
-class MembershipAdmin(AuditedAdmin):
+class MembershipAdmin(ServiceAdmin):
     """Roles can be ended here; they are given through invitations and registration."""
 
     may_change = True
@@ -202,6 +185,13 @@ class MembershipAdmin(AuditedAdmin):
     @admin.display(description=_("person"), ordering="user__display_name")
     def person(self, obj: Membership) -> str:
         return str(obj.user)
+
+    def save_with_service(
+        self, *, actor: User, obj: Membership, changed: list[str], adding: bool
+    ) -> None:
+        if "ended_at" in changed and obj.ended_at is not None:
+            current = Membership.objects.select_related("user", "organisation").get(pk=obj.pk)
+            membership_end(actor=actor, membership=current, ended_at=obj.ended_at)
 
 
 @admin.register(ConsentText, site=admin_site)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -40,25 +39,8 @@ class Organisation(BaseModel):
         blank=True,
         related_name="+",
     )
-    moderation_starts = models.TimeField(_("moderation starts"), default=dt.time(9, 0))
-    moderation_ends = models.TimeField(_("moderation ends"), default=dt.time(21, 0))
-    supervision_interval_days = models.PositiveSmallIntegerField(
-        _("supervision at least every (days)"), default=30
-    )
     default_caseload = models.PositiveSmallIntegerField(
         _("active matches per peer supporter"), default=6
-    )
-    match_within_working_days = models.PositiveSmallIntegerField(
-        _("match a request within (working days)"), default=5
-    )
-    first_contact_within_hours = models.PositiveSmallIntegerField(
-        _("first contact after a match within (hours)"), default=48
-    )
-    retention_months = models.PositiveSmallIntegerField(
-        _("keep records after last contact (months)"), default=72
-    )
-    chat_retention_months = models.PositiveSmallIntegerField(
-        _("keep group chat messages (months)"), default=12
     )
 
     class Meta:

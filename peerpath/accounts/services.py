@@ -26,11 +26,12 @@ from peerpath.accounts.models import (
     User,
 )
 from peerpath.accounts.pseudonyms import pseudonym
+from peerpath.accounts.site import forget_site_identity
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record, changed_fields
 from peerpath.core import clock
 from peerpath.core.actors import SIGN_UP, Actor
-from peerpath.accounts.site import forget_site_identity
+from peerpath.core.services import UNSET, Unset, given
 
 INVITATION_DAYS = 7
 HEALTH_FIELDS = ("stage", "due_date", "baby_birth_date", "experiences")
@@ -59,11 +60,25 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(
-    *, actor: Actor, organisation: Organisation, **values: Any
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    name: str | Unset = UNSET,
+    contact_email: str | Unset = UNSET,
+    contact_phone: str | Unset = UNSET,
+    safeguarding_lead: User | Unset | None = UNSET,
+    default_caseload: int | Unset = UNSET,
 ) -> Organisation:
-    before = {name: getattr(organisation, name) for name in values}
-    for name, value in values.items():
-        setattr(organisation, name, value)
+    values = given(
+        name=name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+        safeguarding_lead=safeguarding_lead,
+        default_caseload=default_caseload,
+    )
+    before = {field: getattr(organisation, field) for field in values}
+    for field, value in values.items():
+        setattr(organisation, field, value)
     organisation.full_clean()
     organisation.save()
     audit_record(
@@ -94,11 +109,15 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, actor: User, user: User, **values: Any) -> User:
-    allowed = {"display_name", "preferred_language", "phone"}
-    unknown = set(values) - allowed
-    if unknown:
-        raise ValueError(f"Cannot change {sorted(unknown)} here.")
+def user_update(
+    *,
+    actor: Actor,
+    user: User,
+    display_name: str | Unset = UNSET,
+    preferred_language: str | Unset = UNSET,
+    phone: str | Unset = UNSET,
+) -> User:
+    values = given(display_name=display_name, preferred_language=preferred_language, phone=phone)
     before = {name: getattr(user, name) for name in values}
     for name, value in values.items():
         setattr(user, name, value)
@@ -138,8 +157,15 @@ def membership_grant(
 
 
 @transaction.atomic
-def membership_end(*, actor: Actor, membership: Membership, detail: str = "") -> Membership:
-    membership.ended_at = clock.now()
+def membership_end(
+    *,
+    actor: Actor,
+    membership: Membership,
+    ended_at: dt.datetime | None = None,
+    detail: str = "",
+) -> Membership:
+    """End a role (now, unless an admin gives the moment it ended)."""
+    membership.ended_at = ended_at or clock.now()
     membership.save(update_fields=["ended_at", "updated_at"])
     audit_record(
         actor=actor,
@@ -153,7 +179,7 @@ def membership_end(*, actor: Actor, membership: Membership, detail: str = "") ->
     return membership
 
 
-MEMBER_PROFILE_ERASED = {
+MEMBER_PROFILE_ERASED: dict[str, Any] = {
     "area": "",
     "baby_birth_date": None,
     "contact_methods": [],
@@ -163,7 +189,12 @@ MEMBER_PROFILE_ERASED = {
     "languages": [],
     "stage": "",
 }
-SUPPORTER_PROFILE_ERASED = {"areas": [], "availability": {}, "languages": [], "lived_experiences": []}
+SUPPORTER_PROFILE_ERASED: dict[str, Any] = {
+    "areas": [],
+    "availability": {},
+    "languages": [],
+    "lived_experiences": [],
+}
 
 
 @transaction.atomic
@@ -284,8 +315,30 @@ def consent_withdraw(*, actor: User, user: User, kind: ConsentKind | str) -> Con
 
 
 @transaction.atomic
-def member_profile_update(*, actor: User, profile: MemberProfile, **values: Any) -> MemberProfile:
+def member_profile_update(
+    *,
+    actor: Actor,
+    profile: MemberProfile,
+    stage: str | Unset = UNSET,
+    due_date: dt.date | Unset | None = UNSET,
+    baby_birth_date: dt.date | Unset | None = UNSET,
+    area: str | Unset = UNSET,
+    languages: list[str] | Unset = UNSET,
+    experiences: list[str] | Unset = UNSET,
+    contact_methods: list[str] | Unset = UNSET,
+    contact_notes: str | Unset = UNSET,
+) -> MemberProfile:
     """Change what she has told us. Health details need her current health-data consent."""
+    values = given(
+        stage=stage,
+        due_date=due_date,
+        baby_birth_date=baby_birth_date,
+        area=area,
+        languages=languages,
+        experiences=experiences,
+        contact_methods=contact_methods,
+        contact_notes=contact_notes,
+    )
     giving_health_details = any(
         values.get(name) not in (None, "", []) for name in HEALTH_FIELDS if name in values
     )
@@ -310,8 +363,22 @@ def member_profile_update(*, actor: User, profile: MemberProfile, **values: Any)
 
 @transaction.atomic
 def supporter_profile_update(
-    *, actor: User, profile: SupporterProfile, **values: Any
+    *,
+    actor: Actor,
+    profile: SupporterProfile,
+    lived_experiences: list[str] | Unset = UNSET,
+    languages: list[str] | Unset = UNSET,
+    areas: list[str] | Unset = UNSET,
+    capacity: int | Unset = UNSET,
+    availability: dict[str, list[str]] | Unset = UNSET,
 ) -> SupporterProfile:
+    values = given(
+        lived_experiences=lived_experiences,
+        languages=languages,
+        areas=areas,
+        capacity=capacity,
+        availability=availability,
+    )
     before = {name: getattr(profile, name) for name in values}
     for name, value in values.items():
         setattr(profile, name, value)

@@ -20,8 +20,8 @@ from jinja2 import (
     select_autoescape,
 )
 
-from peerpath.core.form_fields import error_list, field_params
 from peerpath.accounts.site import site_identity
+from peerpath.core.form_fields import error_list, field_params
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:

@@ -51,7 +51,9 @@ def register_panel(panel: StaffPanel) -> StaffPanel:
 
 def links_for(user: User, organisation: Organisation) -> list[StaffLink]:
     return [
-        link for link in sorted(_LINKS, key=lambda item: item.order) if link.allowed(user, organisation)
+        link
+        for link in sorted(_LINKS, key=lambda item: item.order)
+        if link.allowed(user, organisation)
     ]
 
 

@@ -22,12 +22,13 @@ from peerpath.accounts.models import User
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record
 from peerpath.core import clock
+from peerpath.core.actors import Actor
 from peerpath.directory import querysets
 from peerpath.directory.forms import SearchForm
 from peerpath.directory.models import SavedSearch, Service
+from peerpath.directory.purposes import NEW_GROUP
 from peerpath.jobs.registry import periodic
 from peerpath.jobs.services import job_enqueue
-from peerpath.notifications.purposes import Purpose
 from peerpath.notifications.services import notify
 
 CHECK_TASK = "directory.saved_searches_check"
@@ -143,7 +144,7 @@ def _shorten(text: str, limit: int = DESCRIPTION_MAX_LENGTH) -> str:
 
 
 @transaction.atomic
-def saved_search_delete(*, actor: User, saved: SavedSearch) -> None:
+def saved_search_delete(*, actor: Actor, saved: SavedSearch) -> None:
     audit_record(actor=actor, action=Action.DELETE, obj=saved)
     saved.delete()
 
@@ -182,7 +183,8 @@ def saved_search_check(*, saved: SavedSearch) -> list[Service]:
     saved.told_about.add(*services)
     notify(
         recipient=saved.user,
-        purpose=Purpose.NEW_GROUP,
+        purpose=NEW_GROUP,
+        subject=saved,
         context={"names": [service.name for service in services][:5], "count": len(services)},
         # Her kept searches, not the search itself: the link is printed in emails, and the
         # search says what she is looking for (and where).

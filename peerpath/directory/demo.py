@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from peerpath.accounts.models import Organisation
 from peerpath.core import clock
+from peerpath.core.actors import DEMO
 from peerpath.core.demo import DemoWorld, demo_step
 from peerpath.directory.choices import Family, Kind
 from peerpath.directory.models import Location, PostcodeCentroid, Schedule, Service
@@ -354,7 +355,7 @@ def seed_directory(organisation: Organisation) -> int:
             schedule = Schedule.objects.create(
                 service=service, first_starts_at=first, rrule=rule, duration_minutes=90
             )
-            occurrences_expand(schedule=schedule)
+            occurrences_expand(actor=DEMO, schedule=schedule)
             count += 1
     for name, kind, summary, how in ANYTIME:
         Service.objects.create(

@@ -10,14 +10,15 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
 from peerpath.accounts.access import admin_organisation_ids
-from peerpath.accounts.admin import AuditedAdmin
+from peerpath.accounts.admin import ServiceAdmin
 from peerpath.accounts.admin_site import admin_site
-from peerpath.accounts.models import Organisation
+from peerpath.accounts.models import Organisation, User
 from peerpath.safeguarding.models import CrisisContact
+from peerpath.safeguarding.services import crisis_contact_delete, crisis_contact_save
 
 
 @admin.register(CrisisContact, site=admin_site)
-class CrisisContactAdmin(AuditedAdmin):
+class CrisisContactAdmin(ServiceAdmin):
     """Contacts are switched off (``is_active``) rather than deleted."""
 
     may_add = True
@@ -46,3 +47,11 @@ class CrisisContactAdmin(AuditedAdmin):
                 pk__in=admin_organisation_ids(request.user)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_with_service(
+        self, *, actor: User, obj: CrisisContact, changed: list[str], adding: bool
+    ) -> None:
+        crisis_contact_save(actor=actor, contact=obj, changed=changed)
+
+    def delete_with_service(self, *, actor: User, obj: CrisisContact) -> None:
+        crisis_contact_delete(actor=actor, contact=obj)

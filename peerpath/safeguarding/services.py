@@ -7,10 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from peerpath.audit.models import Action
+from peerpath.audit.services import audit_record, audit_record_many
 from peerpath.safeguarding.models import CrisisContact, Nation, Urgency
 
 if TYPE_CHECKING:
-    from peerpath.accounts.models import Organisation, User
+    from collections.abc import Iterable
+
+    from peerpath.accounts.models import Organisation
+    from peerpath.core.actors import Actor
 
 # The contacts in docs/clinical-safety (source: shared reference CLINICAL.md). Every one is
 # seeded unverified: someone must check it before an organisation goes live (hazard H1).
@@ -84,7 +89,7 @@ DEFAULT_CRISIS_CONTACTS: tuple[dict[str, Any], ...] = (
 
 @transaction.atomic
 def crisis_contacts_seed_defaults(
-    *, organisation: Organisation, actor: User | None
+    *, organisation: Organisation, actor: Actor
 ) -> list[CrisisContact]:
     """Give an organisation the standard UK contacts, unverified, if it has none yet."""
     if CrisisContact.objects.filter(organisation=organisation).exists():
@@ -94,15 +99,56 @@ def crisis_contacts_seed_defaults(
         for position, values in enumerate(DEFAULT_CRISIS_CONTACTS, start=1)
     ]
     CrisisContact.objects.bulk_create(contacts)
+    audit_record_many(
+        actor=actor, action=Action.CREATE, objects=contacts, organisation=organisation
+    )
     return contacts
 
 
 @transaction.atomic
+def crisis_contact_save(
+    *, actor: Actor, contact: CrisisContact, changed: Iterable[str]
+) -> CrisisContact:
+    """Save a contact an admin added or changed (the admin form has set its fields)."""
+    adding = contact._state.adding
+    contact.full_clean()
+    contact.save()
+    audit_record(
+        actor=actor,
+        action=Action.CREATE if adding else Action.UPDATE,
+        obj=contact,
+        organisation=contact.organisation,
+        fields=changed,
+        detail="admin site",
+    )
+    return contact
+
+
+@transaction.atomic
+def crisis_contact_delete(*, actor: Actor, contact: CrisisContact) -> None:
+    audit_record(
+        actor=actor,
+        action=Action.DELETE,
+        obj=contact,
+        organisation=contact.organisation,
+        detail="admin site",
+    )
+    contact.delete()
+
+
+@transaction.atomic
 def crisis_contact_verify(
-    *, contact: CrisisContact, actor: User | None, checked_on: dt.date, note: str
+    *, contact: CrisisContact, actor: Actor, checked_on: dt.date, note: str
 ) -> CrisisContact:
     """Record that someone checked the number and hours against the service's own source."""
     contact.last_verified_on = checked_on
     contact.verification_note = note
     contact.save(update_fields=["last_verified_on", "verification_note", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=contact,
+        organisation=contact.organisation,
+        fields=["last_verified_on", "verification_note"],
+    )
     return contact

@@ -367,7 +367,11 @@ def test_no_list_offers_a_bulk_delete(admin_client, organisation, model):
 def test_audit_events_can_be_read_in_the_admin_but_never_changed(admin_client, organisation):
     contact = CrisisContactFactory(organisation=organisation)
     event = audit_record(
-        actor=OPERATOR, action=Action.UPDATE, obj=contact, organisation=organisation, fields=["name"]
+        actor=OPERATOR,
+        action=Action.UPDATE,
+        obj=contact,
+        organisation=organisation,
+        fields=["name"],
     )
 
     page = admin_client.get(admin_url(AuditEvent, "change", event.pk))

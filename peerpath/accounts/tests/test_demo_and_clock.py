@@ -50,8 +50,8 @@ def test_every_printed_demo_account_exists_with_its_role_and_staff_have_two_step
     from allauth.mfa.models import Authenticator
     from django.contrib.auth import authenticate
 
-    from peerpath.accounts.access import is_staff_person
     from peerpath.accounts import demo
+    from peerpath.accounts.access import is_staff_person
 
     seed_demo()
     for account in demo.DEMO_ACCOUNTS:

@@ -101,8 +101,12 @@ def test_every_profile_change_is_audited_with_field_names_never_values(member):
 
 def test_a_person_can_hold_several_roles_and_granting_twice_changes_nothing(organisation):
     person = make_person(organisation, Role.MEMBER)
-    again = membership_grant(actor=OPERATOR, user=person, organisation=organisation, role=Role.MEMBER)
-    membership_grant(actor=OPERATOR, user=person, organisation=organisation, role=Role.PEER_SUPPORTER)
+    again = membership_grant(
+        actor=OPERATOR, user=person, organisation=organisation, role=Role.MEMBER
+    )
+    membership_grant(
+        actor=OPERATOR, user=person, organisation=organisation, role=Role.PEER_SUPPORTER
+    )
     assert again == membership_of(person, Role.MEMBER)
     assert access.roles_in(person, organisation) == {Role.MEMBER, Role.PEER_SUPPORTER}
     assert (
