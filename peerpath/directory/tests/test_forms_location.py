@@ -101,7 +101,11 @@ def test_stopping_using_her_location_keeps_the_rest_of_the_search():
 def test_the_page_says_near_your_location_with_distances_and_offers_to_stop(organisation):
     seed_directory(organisation)
 
-    page = Client().get(reverse("find_support"), {"lat": "50.7225", "lng": "-3.5058"})
+    # Four weeks ahead, so there are groups near her whatever day it is (late on a Sunday
+    # "this week" is nearly over).
+    page = Client().get(
+        reverse("find_support"), {"lat": "50.7225", "lng": "-3.5058", "when": "four_weeks"}
+    )
 
     content = page.content.decode()
     assert page.status_code == 200
@@ -109,7 +113,7 @@ def test_the_page_says_near_your_location_with_distances_and_offers_to_stop(orga
     assert "miles away" in content
     assert 'name="lat" value="50.72"' in content
     assert 'name="lng" value="-3.51"' in content
-    assert 'href="/find-support/?">Stop using my location' in content
+    assert 'href="/find-support/?when=four_weeks">Stop using my location' in content
 
 
 def test_a_search_by_town_does_not_claim_to_use_her_location(organisation):
