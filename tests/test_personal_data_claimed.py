@@ -43,11 +43,11 @@ def test_a_new_model_pointing_at_a_person_with_no_claim_fails():
     class Diary(models.Model):
         author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
 
-        def __str__(self) -> str:
-            return "a diary"
-
         class Meta:
             app_label = "buddying"
+
+        def __str__(self) -> str:
+            return "a diary"
 
     assert unclaimed([*apps.get_models(), Diary], claimed_models()) == ["buddying.Diary"]
 

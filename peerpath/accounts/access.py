@@ -14,7 +14,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from peerpath.accounts.choices import STAFF_ROLES, Role
-from peerpath.accounts.models import Membership, Organisation, SupporterProfile, User
+from peerpath.accounts.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    SupporterProfile,
+    User,
+)
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record
 
@@ -189,6 +195,13 @@ def members_of(user: AnyUser, organisation: Organisation) -> QuerySet[Membership
         .select_related("user", "member_profile")
         .order_by("-created_at")
     )
+
+
+def invitations_of(user: AnyUser, organisation: Organisation) -> QuerySet[Invitation]:
+    """The organisation's invitations, newest first, for those who may invite staff."""
+    if not can_invite_staff(user, organisation):
+        raise Http404
+    return organisation.invitations.select_related("invited_by").order_by("-created_at")
 
 
 def account_for_email(email: str) -> User | None:

@@ -21,7 +21,7 @@ from peerpath.accounts.choices import (
     Stage,
 )
 from peerpath.core.fields import EncryptedJSONField, EncryptedTextField
-from peerpath.core.models import BaseModel
+from peerpath.core.models import BaseModel, Sensitive
 
 
 class Organisation(BaseModel):
@@ -71,7 +71,7 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **fields)
 
 
-class User(BaseModel, AbstractBaseUser, PermissionsMixin):
+class User(Sensitive, BaseModel, AbstractBaseUser, PermissionsMixin):
     """Someone who signs in: a member, a peer supporter or staff. Logs in with an email address.
 
     ``display_name`` is what others see in groups and chat; for members it is a pseudonym by
@@ -116,7 +116,7 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
         ).hexdigest()
 
 
-class Membership(BaseModel):
+class Membership(Sensitive, BaseModel):
     """One role a person holds in one organisation. A person may hold several."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
@@ -145,7 +145,7 @@ class Membership(BaseModel):
         return self.ended_at is None
 
 
-class MemberProfile(BaseModel):
+class MemberProfile(Sensitive, BaseModel):
     """What a member chooses to tell her organisation. Health details need her consent first."""
 
     membership = models.OneToOneField(
@@ -192,7 +192,7 @@ class MemberProfile(BaseModel):
         return [str(labels.get(method, method)) for method in self.contact_methods]
 
 
-class SupporterProfile(BaseModel):
+class SupporterProfile(Sensitive, BaseModel):
     """A peer supporter's lived experience, languages, areas, availability and capacity."""
 
     membership = models.OneToOneField(
@@ -248,7 +248,7 @@ class ConsentMethod(models.TextChoices):
     IN_PERSON = "in_person", _("In person, recorded by staff")
 
 
-class ConsentRecord(BaseModel):
+class ConsentRecord(Sensitive, BaseModel):
     """Who agreed to (or withdrew from) which version of which text, when and how."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="consents")
@@ -266,7 +266,7 @@ class ConsentRecord(BaseModel):
         return f"{self.text} {self.decision} by {self.user}"
 
 
-class Invitation(BaseModel):
+class Invitation(Sensitive, BaseModel):
     """An org admin's invitation to a staff role, accepted through a link sent by email."""
 
     organisation = models.ForeignKey(

@@ -356,7 +356,7 @@ def staff_invitations(request: HttpRequest, slug: str) -> HttpResponse:
         emails.send_invitation(request=request, invitation=invitation, token=token)
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
         return redirect("staff_invitations", slug=organisation.slug)
-    invitations = list(organisation.invitations.select_related("invited_by")[:100])
+    invitations = list(access.invitations_of(user, organisation)[:100])
     return render(
         request,
         "accounts/staff_invitations.jinja",

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+
+from peerpath.core.models import Sensitive
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,7 +34,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(Sensitive, models.Model):
     """One event. Holds field names, never field values, so it holds no personal data itself.
 
     ``actor`` may be empty (the system, or someone not signed in); ``actor_label`` keeps a

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import Membership, Organisation
-from peerpath.core.models import BaseModel
+from peerpath.core.models import BaseModel, Sensitive
 
 
 class MatchStatus(models.TextChoices):
@@ -14,7 +14,7 @@ class MatchStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class Match(BaseModel):
+class Match(Sensitive, BaseModel):
     """While active, the peer supporter may see the member's profile and nothing else of hers."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.db import models
+
+
+class Sensitive:
+    """Marks a model whose rows are about a person: views, API endpoints and websocket
+    consumers fetch it only through ``access.py`` (tests/test_protected_fetch_lint.py)."""
+
+    sensitive: ClassVar[bool] = True
 
 
 class BaseModel(models.Model):
