@@ -6,9 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from peerpath.core.models import Sensitive
-from django.utils.translation import gettext_lazy as _
 
 
 class Action(models.TextChoices):
