@@ -15,10 +15,11 @@ from django.utils import timezone
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record, audit_record_many
 from peerpath.bookings.models import Booking, BookingStatus, CalendarFeed
+from peerpath.bookings.purposes import SESSION_CHANGED, SESSION_REMINDER, WAITING_LIST_OFFER
 from peerpath.core import clock
+from peerpath.core.actors import WORKER
 from peerpath.directory.models import Occurrence, Service
 from peerpath.jobs.services import job_enqueue
-from peerpath.notifications.purposes import Purpose
 from peerpath.notifications.services import notifications_withdraw, notify
 
 if TYPE_CHECKING:
@@ -66,7 +67,8 @@ def _remind(booking: Booking) -> None:
         if clock.now() < due < booking.occurrence.starts_at:
             notify(
                 recipient=booking.member,
-                purpose=Purpose.SESSION_REMINDER,
+                purpose=SESSION_REMINDER,
+                subject=booking,
                 link=link,
                 due_at=due,
                 idempotency_key=key,
@@ -107,7 +109,7 @@ def booking_cancel(*, actor: User, booking: Booking) -> Booking:
     booking.offered_until = None
     booking.save(update_fields=["status", "offered_until", "updated_at"])
     audit_record(actor=actor, action=Action.UPDATE, obj=booking, fields=["status"])
-    notifications_withdraw(idempotency_keys=_reminder_keys(booking))
+    notifications_withdraw(actor=actor, subject=booking, purposes=[SESSION_REMINDER])
     if was_holding_a_place:
         offer_next_place(occurrence=booking.occurrence)
     return booking
@@ -136,7 +138,8 @@ def offer_next_place(*, occurrence: Occurrence) -> Booking | None:
     waiting.save(update_fields=["status", "offered_until", "updated_at"])
     notify(
         recipient=waiting.member,
-        purpose=Purpose.WAITING_LIST_OFFER,
+        purpose=WAITING_LIST_OFFER,
+        subject=waiting,
         link=reverse("my_bookings"),
         idempotency_key=f"booking:{waiting.public_id}:offer",
         organisation=occurrence.service.organisation,
@@ -195,7 +198,8 @@ def _tell(booking: Booking, *, change: str, version: str) -> None:
     service = booking.occurrence.service
     notify(
         recipient=booking.member,
-        purpose=Purpose.SESSION_CHANGED,
+        purpose=SESSION_CHANGED,
+        subject=booking,
         context={"change": change},
         link=reverse("my_bookings"),
         idempotency_key=f"booking:{booking.public_id}:{change}:{version}",
@@ -228,10 +232,9 @@ def bookings_session_changed(
     if change == Change.PLACE:
         version = clock.now().isoformat()
     for booking in bookings:
-        if change == Change.CANCELLED:
-            notifications_withdraw(idempotency_keys=_reminder_keys(booking))
-        elif change == Change.MOVED and previous_starts_at is not None:
-            notifications_withdraw(idempotency_keys=_reminder_keys(booking, previous_starts_at))
+        if change == Change.CANCELLED or (change == Change.MOVED and previous_starts_at):
+            # Her reminders for the old time (one already sent stays sent).
+            notifications_withdraw(actor=WORKER, subject=booking, purposes=[SESSION_REMINDER])
         _tell(booking, change=change, version=version)
         if change == Change.MOVED and booking.status == BookingStatus.BOOKED:
             _remind(booking)

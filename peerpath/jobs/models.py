@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
-from peerpath.core.models import BaseModel
+from peerpath.jobs.outbox import OutboxRow, OutboxStatus
 
-
-class JobStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    DEAD = "dead", _("Failed for good")
+__all__ = ["Job", "OutboxStatus", "PeriodicSchedule"]
 
 
-class Job(BaseModel):
+class Job(OutboxRow):
     """One call of a registered task, due at a time, with its arguments (ids only).
 
-    A worker claims a due job by setting ``claimed_by`` and ``lease_until``; if the worker dies,
-    the reaper returns the job once the lease has passed. ``idempotency_key`` stops the same
-    job being queued twice.
+    An outbox row (``peerpath.jobs.outbox``): a worker claims a due job by setting
+    ``claimed_by`` and ``lease_until``; if the worker dies, the reaper returns the job once the
+    lease has passed. ``idempotency_key`` stops the same job being queued twice.
     """
 
     task = models.CharField(max_length=100)
     arguments = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
-    due_at = models.DateTimeField()
-    attempts = models.PositiveIntegerField(default=0)
-    max_attempts = models.PositiveIntegerField(default=8)
-    claimed_by = models.CharField(max_length=100, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
     idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -43,15 +29,9 @@ class Job(BaseModel):
         help_text="Whose admins see this job if it fails for good.",
     )
 
-    class Meta:
+    class Meta(OutboxRow.Meta):
         ordering = ("due_at", "pk")
         indexes = (models.Index(fields=("status", "due_at"), name="jobs_job_status_due"),)
-        constraints = (
-            models.CheckConstraint(
-                condition=~models.Q(status="running") | models.Q(lease_until__isnull=False),
-                name="jobs_job_running_has_lease",
-            ),
-        )
 
     def __str__(self) -> str:
         return f"{self.task} ({self.status})"

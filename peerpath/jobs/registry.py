@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from peerpath.jobs.outbox import OutboxRow
 
 TaskFunction = Callable[..., Any]
 _TASKS: dict[str, TaskFunction] = {}
@@ -61,11 +64,15 @@ def registered_names() -> list[str]:
 
 @dataclass(frozen=True)
 class Outbox:
-    """A table of due rows that workers claim in batches (e.g. notification deliveries)."""
+    """A table of due rows that workers claim in batches (e.g. notification deliveries).
+
+    ``model`` is an ``OutboxRow``: the worker reaps its expired leases with the shared reaper
+    before each ``dispatch``, which claims, works on and records up to ``limit`` rows.
+    """
 
     name: str
+    model: type[OutboxRow]
     dispatch: Callable[..., int]  # (worker_id=, limit=, lease_seconds=) -> rows claimed
-    reap: Callable[[], int]
 
 
 _OUTBOXES: dict[str, Outbox] = {}

@@ -7,22 +7,19 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record
 from peerpath.core import clock
-from peerpath.jobs.leasing import claim_due, reap_expired
-from peerpath.jobs.models import Job, JobStatus, PeriodicSchedule
+from peerpath.jobs.models import Job, PeriodicSchedule
+from peerpath.jobs.outbox import Outcome, claim_due, reap_expired, requeue_failed
 from peerpath.jobs.registry import get_task, periodic_tasks
 
 if TYPE_CHECKING:
-    from peerpath.accounts.models import Organisation, User
+    from peerpath.accounts.models import Organisation
+    from peerpath.core.actors import Actor
 
 logger = logging.getLogger(__name__)
-
-BACKOFF_BASE_SECONDS = 30
-BACKOFF_MAX_SECONDS = 6 * 60 * 60
 
 
 class RetryLater(Exception):  # noqa: N818 - reads as an instruction: "retry later"
@@ -74,13 +71,8 @@ def job_enqueue(
         raise
 
 
-def backoff_seconds(attempts: int) -> int:
-    """30 s, 60 s, 2 min, 4 min ... capped at 6 hours."""
-    return int(min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
-
-
 def jobs_claim(*, worker_id: str, limit: int, lease_seconds: int) -> list[Job]:
-    """Claim up to ``limit`` due jobs for this worker (see ``leasing.claim_due``)."""
+    """Claim up to ``limit`` due jobs for this worker (see ``outbox.claim_due``)."""
     return claim_due(
         Job, worker_id=worker_id, limit=limit, lease_seconds=lease_seconds, now=clock.now()
     )
@@ -89,57 +81,30 @@ def jobs_claim(*, worker_id: str, limit: int, lease_seconds: int) -> list[Job]:
 def job_run(*, job: Job, worker_id: str) -> bool:
     """Run one claimed job and record the outcome. Returns True when it succeeded.
 
-    Finishing is conditional on this worker still holding the claim: if the lease ran out
+    Recording is conditional on this worker still holding the claim: if the lease ran out
     and the job was handed to another worker, this worker's result is not written over theirs.
     """
     try:
         get_task(job.task)(**job.arguments)
     except RetryLater as wait:
         now = clock.now()
-        Job.objects.filter(pk=job.pk, claimed_by=worker_id, status=JobStatus.RUNNING).update(
-            status=JobStatus.PENDING,
-            due_at=now + dt.timedelta(seconds=wait.seconds),
-            attempts=F("attempts") - 1,
-            claimed_by="",
-            lease_until=None,
-            last_error=wait.reason[:300],
-            updated_at=now,
+        Outcome(Job, worker_id=worker_id, now=now).wait(
+            [job.pk], until=now + dt.timedelta(seconds=wait.seconds), reason=wait.reason
         )
         return False
     except Exception as exc:  # noqa: BLE001 - any failure of a task is recorded and retried
         _record_failure(job=job, worker_id=worker_id, error=exc)
         return False
-    now = clock.now()
-    Job.objects.filter(pk=job.pk, claimed_by=worker_id, status=JobStatus.RUNNING).update(
-        status=JobStatus.DONE, finished_at=now, lease_until=None, last_error="", updated_at=now
-    )
+    Outcome(Job, worker_id=worker_id, now=clock.now()).sent([job.pk])
     return True
 
 
 def _record_failure(*, job: Job, worker_id: str, error: Exception) -> None:
-    now = clock.now()
     # Only the exception's type goes in the record and the log: its text may hold personal data.
     summary = type(error).__name__
-    claimed = Job.objects.filter(pk=job.pk, claimed_by=worker_id, status=JobStatus.RUNNING)
-    if job.attempts >= job.max_attempts:
-        claimed.update(
-            status=JobStatus.DEAD,
-            finished_at=now,
-            lease_until=None,
-            last_error=summary,
-            updated_at=now,
-        )
+    if Outcome(Job, worker_id=worker_id, now=clock.now()).failed(job, error=summary):
         logger.error("Job %s (%s) failed for good: %s", job.public_id, job.task, summary)
         return
-    retry_at = now + dt.timedelta(seconds=backoff_seconds(job.attempts))
-    claimed.update(
-        status=JobStatus.PENDING,
-        due_at=retry_at,
-        claimed_by="",
-        lease_until=None,
-        last_error=summary,
-        updated_at=now,
-    )
     logger.warning(
         "Job %s (%s) failed on attempt %s: %s; retrying later",
         job.public_id,
@@ -150,21 +115,17 @@ def _record_failure(*, job: Job, worker_id: str, error: Exception) -> None:
 
 
 def jobs_reap_expired_leases() -> int:
-    """Return jobs whose worker died (lease passed) to the queue, or bury them if spent."""
-    count = reap_expired(Job, now=clock.now(), dead_status=JobStatus.DEAD, error="LeaseExpired")
+    """Return jobs whose worker died (lease passed) to the queue, or fail them if spent."""
+    count = reap_expired(Job, now=clock.now())
     if count:
-        logger.warning("Reaper: %s jobs past their lease were returned or buried", count)
+        logger.warning("Reaper: %s jobs past their lease were returned or failed", count)
     return count
 
 
 @transaction.atomic
-def job_retry(*, actor: User, job: Job) -> Job:
+def job_retry(*, actor: Actor, job: Job) -> Job:
     """An admin sends a job that failed for good back to the queue, with fresh attempts."""
-    now = clock.now()
-    updated = Job.objects.filter(pk=job.pk, status=JobStatus.DEAD).update(
-        status=JobStatus.PENDING, attempts=0, due_at=now, finished_at=None, updated_at=now
-    )
-    if updated:
+    if requeue_failed(Job, pk=job.pk, now=clock.now()):
         audit_record(
             actor=actor,
             action=Action.UPDATE,

@@ -13,6 +13,8 @@ from types import FrameType
 
 from django.db import close_old_connections
 
+from peerpath.core import clock
+from peerpath.jobs.outbox import reap_expired
 from peerpath.jobs.registry import outboxes
 from peerpath.jobs.services import (
     job_run,
@@ -46,7 +48,10 @@ class Worker:
         signal.signal(signal.SIGINT, self.stop)
 
     def run_once(self) -> int:
-        """One pass: reap, claim a batch and run it. Returns how many jobs ran."""
+        """One pass: reap, claim a batch of jobs and run it, then each outbox's batch.
+
+        Returns how many rows were claimed.
+        """
         close_old_connections()
         jobs_reap_expired_leases()
         schedules_enqueue_due()
@@ -61,7 +66,7 @@ class Worker:
         for outbox in outboxes():
             if self._stopping.is_set():
                 break
-            outbox.reap()
+            reap_expired(outbox.model, now=clock.now())
             sent += outbox.dispatch(
                 worker_id=self.worker_id,
                 limit=self.delivery_batch_size,

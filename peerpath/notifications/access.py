@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 
 from peerpath.accounts.access import can_view_audit
 from peerpath.accounts.models import Organisation, User
-from peerpath.jobs.models import Job, JobStatus
-from peerpath.notifications.models import Delivery, DeliveryStatus, Notification
+from peerpath.jobs.models import Job, OutboxStatus
+from peerpath.notifications.models import Delivery, Notification
 from peerpath.notifications.services import inbox_for
 
 if TYPE_CHECKING:
@@ -33,9 +33,7 @@ def failed_deliveries(user: AnyUser, organisation: Organisation) -> QuerySet[Del
     if not can_see_delivery_failures(user, organisation):
         raise Http404
     return (
-        Delivery.objects.filter(
-            status=DeliveryStatus.FAILED, notification__organisation=organisation
-        )
+        Delivery.objects.filter(status=OutboxStatus.FAILED, notification__organisation=organisation)
         .select_related("notification__recipient")
         .order_by("-updated_at")
     )
@@ -44,7 +42,7 @@ def failed_deliveries(user: AnyUser, organisation: Organisation) -> QuerySet[Del
 def dead_jobs(user: AnyUser, organisation: Organisation) -> QuerySet[Job]:
     if not can_see_delivery_failures(user, organisation):
         raise Http404
-    return Job.objects.filter(status=JobStatus.DEAD, organisation=organisation).order_by(
+    return Job.objects.filter(status=OutboxStatus.FAILED, organisation=organisation).order_by(
         "-updated_at"
     )
 

@@ -5,39 +5,36 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import Case, CharField, Value, When
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from peerpath.accounts.site import site_identity
 from peerpath.core import clock
-from peerpath.core.site import site_identity
-from peerpath.jobs.leasing import RUNNING, claim_due, reap_expired
-from peerpath.jobs.services import backoff_seconds
+from peerpath.jobs.outbox import Outcome, claim_due
 from peerpath.notifications.channels import ChannelRejectedError, ChannelRetryLater
 from peerpath.notifications.channels.push import push_send
 from peerpath.notifications.channels.sms import get_sms_backend
 from peerpath.notifications.models import (
     Delivery,
-    DeliveryStatus,
     NotificationPreference,
     PushSubscription,
 )
-from peerpath.notifications.purposes import LOCK_SCREEN_TEXT, Channel, rules_for
+from peerpath.notifications.purposes import (
+    LOCK_SCREEN_TEXT,
+    Channel,
+    Purpose,
+    find_purpose,
+    purpose_for,
+)
 from peerpath.notifications.quiet import quiet_until
 from peerpath.notifications.services import chosen_channels
 
 logger = logging.getLogger(__name__)
 RECORD_EVERY = 50
-
-
-def deliveries_reap_expired_leases() -> int:
-    return reap_expired(
-        Delivery, now=clock.now(), dead_status=DeliveryStatus.FAILED, error="LeaseExpired"
-    )
 
 
 def deliveries_dispatch(*, worker_id: str, limit: int, lease_seconds: int) -> int:
@@ -59,49 +56,48 @@ def deliveries_dispatch(*, worker_id: str, limit: int, lease_seconds: int) -> in
             user_id__in={d.notification.recipient_id for d in deliveries}
         )
     }
-    outcome = _Outcome(worker_id=worker_id, now=now)
+    batch = _Batch(Outcome(Delivery, worker_id=worker_id, now=now))
     to_send: dict[str, list[Delivery]] = defaultdict(list)
     for delivery in deliveries:
         notification = delivery.notification
         recipient = notification.recipient
         preference = preferences.get(recipient.pk) or NotificationPreference(user=recipient)
-        rules = rules_for(notification.purpose)
-        if not recipient.is_active:
-            outcome.skip(delivery, "Account closed")
+        purpose = find_purpose(notification.purpose)
+        if purpose is None:
+            batch.skip(delivery, "No app sends this kind of message any more")
+        elif not recipient.is_active:
+            batch.skip(delivery, "Account closed")
         elif delivery.channel not in chosen_channels(preference, notification.purpose):
-            outcome.skip(delivery, "Switched off by the person")
+            batch.skip(delivery, "Switched off by the person")
         elif (
             delivery.channel != Channel.IN_APP
-            and not rules.ignores_quiet_hours
+            and not purpose.ignores_quiet_hours
             and (
                 until := quiet_until(
                     start=preference.quiet_start, end=preference.quiet_end, now=now
                 )
             )
         ):
-            outcome.wait(delivery, until, "Quiet hours")
+            batch.wait(delivery, until, "Quiet hours")
         else:
             to_send[delivery.channel].append(delivery)
-    outcome.sent_many(to_send.pop(Channel.IN_APP, []))
-    _send_emails(to_send.pop(Channel.EMAIL, []), outcome)
-    _send_texts(to_send.pop(Channel.SMS, []), outcome)
-    _send_pushes(to_send.pop(Channel.PUSH, []), outcome)
-    outcome.flush()
+    batch.sent_many(to_send.pop(Channel.IN_APP, []))
+    _send_emails(to_send.pop(Channel.EMAIL, []), batch)
+    _send_texts(to_send.pop(Channel.SMS, []), batch)
+    _send_pushes(to_send.pop(Channel.PUSH, []), batch)
+    batch.flush()
     return len(claimed)
 
 
-class _Outcome:
-    """Collects results and writes them, each conditional on this worker's claim."""
+class _Batch:
+    """Collects a batch's results and records them in few statements (``outbox.Outcome``)."""
 
-    def __init__(self, *, worker_id: str, now: dt.datetime) -> None:
-        self.worker_id = worker_id
-        self.now = now
+    def __init__(self, outcome: Outcome[Delivery]) -> None:
+        self.outcome = outcome
+        self.now = outcome.now
         self.sent_ids: list[int] = []
         self.provider_ids: dict[int, str] = {}
         self.skipped: dict[str, list[int]] = defaultdict(list)
-
-    def _claimed(self, ids: Iterable[int]) -> object:
-        return Delivery.objects.filter(pk__in=list(ids), claimed_by=self.worker_id, status=RUNNING)
 
     def sent_many(self, deliveries: list[Delivery]) -> None:
         self.sent_ids.extend(d.pk for d in deliveries)
@@ -120,16 +116,12 @@ class _Outcome:
     def _record_provider_ids(self) -> None:
         if not self.provider_ids:
             return
-        self._claimed(self.provider_ids).update(  # type: ignore[attr-defined]
-            status=DeliveryStatus.SENT,
-            sent_at=self.now,
+        self.outcome.sent(
+            self.provider_ids,
             provider_id=Case(
                 *[When(pk=pk, then=Value(pid)) for pk, pid in self.provider_ids.items()],
                 output_field=CharField(),
             ),
-            lease_until=None,
-            last_error="",
-            updated_at=self.now,
         )
         self.provider_ids = {}
 
@@ -137,64 +129,34 @@ class _Outcome:
         self.skipped[reason].append(delivery.pk)
 
     def wait(self, delivery: Delivery, until: dt.datetime, reason: str) -> None:
-        self._claimed([delivery.pk]).update(  # type: ignore[attr-defined]
-            status=DeliveryStatus.PENDING,
-            due_at=until,
-            attempts=F("attempts") - 1,
-            claimed_by="",
-            lease_until=None,
-            last_error=reason,
-            updated_at=self.now,
-        )
+        self.outcome.wait([delivery.pk], until=until, reason=reason)
 
     def failed(self, delivery: Delivery, error: Exception, *, permanent: bool = False) -> None:
-        summary = f"{type(error).__name__}: {error}"[:300] if permanent else type(error).__name__
-        if permanent or delivery.attempts >= delivery.max_attempts:
-            self._claimed([delivery.pk]).update(  # type: ignore[attr-defined]
-                status=DeliveryStatus.FAILED,
-                lease_until=None,
-                last_error=summary,
-                updated_at=self.now,
-            )
-            logger.error("Delivery %s failed for good: %s", delivery.public_id, summary)
-            return
-        retry_at = self.now + dt.timedelta(seconds=backoff_seconds(delivery.attempts))
-        self._claimed([delivery.pk]).update(  # type: ignore[attr-defined]
-            status=DeliveryStatus.PENDING,
-            due_at=retry_at,
-            claimed_by="",
-            lease_until=None,
-            last_error=summary,
-            updated_at=self.now,
-        )
+        summary = f"{type(error).__name__}: {error}" if permanent else type(error).__name__
+        if self.outcome.failed(delivery, error=summary, permanent=permanent):
+            logger.error("Delivery %s failed for good: %s", delivery.public_id, summary[:300])
 
     def flush(self) -> None:
         self._record_provider_ids()
         if self.sent_ids:
-            self._claimed(self.sent_ids).update(  # type: ignore[attr-defined]
-                status=DeliveryStatus.SENT, sent_at=self.now, lease_until=None, updated_at=self.now
-            )
+            self.outcome.sent(self.sent_ids)
         for reason, ids in self.skipped.items():
-            self._claimed(ids).update(  # type: ignore[attr-defined]
-                status=DeliveryStatus.SKIPPED,
-                lease_until=None,
-                last_error=reason,
-                updated_at=self.now,
-            )
+            self.outcome.skipped(ids, reason)
 
 
-def _render(purpose: str, name: str, context: dict[str, object]) -> str:
-    """A purpose's own template (``notifications/email/<purpose>/<name>``), else the general one."""
-    return render_to_string(
-        [f"notifications/email/{purpose}/{name}", f"notifications/email/{name}"], context
-    )
+def _render(purpose: Purpose, name: str, context: dict[str, object]) -> str:
+    """The purpose's own template (in its ``email_templates`` folder), else the general one."""
+    names = [f"notifications/email/{name}"]
+    if purpose.email_templates:
+        names.insert(0, f"{purpose.email_templates.rstrip('/')}/{name}")
+    return render_to_string(names, context)
 
 
 def _link(path: str) -> str:
     return f"{settings.PEERPATH_BASE_URL.rstrip('/')}{path or '/'}"
 
 
-def _send_emails(deliveries: list[Delivery], outcome: _Outcome) -> None:
+def _send_emails(deliveries: list[Delivery], outcome: _Batch) -> None:
     if not deliveries:
         return
     site = site_identity()
@@ -202,16 +164,17 @@ def _send_emails(deliveries: list[Delivery], outcome: _Outcome) -> None:
     for delivery in deliveries:
         notification = delivery.notification
         recipient = notification.recipient
+        purpose = purpose_for(notification.purpose)  # unknown ones were skipped when claimed
         with translation.override(recipient.preferred_language):
             context = {
                 "site": site,
-                "purpose": notification.get_purpose_display(),
+                "purpose": str(purpose.label),
                 "link": _link(notification.link),
                 "inbox": _link("/inbox/"),
             }
-            subject = _render(notification.purpose, "subject.txt", context).strip()
-            text = _render(notification.purpose, "message.txt", context)
-            html = _render(notification.purpose, "message.html", context)
+            subject = _render(purpose, "subject.txt", context).strip()
+            text = _render(purpose, "message.txt", context)
+            html = _render(purpose, "message.html", context)
         message = EmailMultiAlternatives(subject, text, to=[recipient.email])
         message.attach_alternative(html, "text/html")
         messages.append((delivery, message))
@@ -233,7 +196,7 @@ def _send_emails(deliveries: list[Delivery], outcome: _Outcome) -> None:
             outcome.failed(delivery, error)
 
 
-def _send_texts(deliveries: list[Delivery], outcome: _Outcome) -> None:
+def _send_texts(deliveries: list[Delivery], outcome: _Batch) -> None:
     if not deliveries:
         return
     backend = get_sms_backend()
@@ -256,7 +219,7 @@ def _send_texts(deliveries: list[Delivery], outcome: _Outcome) -> None:
             outcome.sent(delivery, provider_id)
 
 
-def _send_pushes(deliveries: list[Delivery], outcome: _Outcome) -> None:
+def _send_pushes(deliveries: list[Delivery], outcome: _Batch) -> None:
     if not deliveries:
         return
     subscriptions: dict[int, list[PushSubscription]] = defaultdict(list)

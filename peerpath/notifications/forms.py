@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.notifications.models import NotificationPreference
-from peerpath.notifications.purposes import RULES, Channel, Purpose
+from peerpath.notifications.purposes import Channel, registered_purposes
 
 CHOOSABLE = [(c.value, c.label) for c in Channel if c != Channel.IN_APP]
 
@@ -29,10 +29,10 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for purpose in Purpose:
-            if not RULES[purpose].can_be_switched_off:
+        for purpose in registered_purposes():
+            if not purpose.can_be_switched_off:
                 continue
-            self.fields[f"channels_{purpose.value}"] = forms.MultipleChoiceField(
+            self.fields[f"channels_{purpose.key}"] = forms.MultipleChoiceField(
                 label=purpose.label,
                 choices=CHOOSABLE,
                 required=False,
@@ -75,10 +75,10 @@ class PreferencesForm(forms.Form):
             else "",
             "quiet_end": preference.quiet_end.strftime("%H:%M") if preference.quiet_end else "",
         }
-        for purpose in Purpose:
-            chosen = preference.channels.get(purpose.value)
-            defaults = [c for c in RULES[purpose].default_channels if c != Channel.IN_APP]
-            initial[f"channels_{purpose.value}"] = defaults if chosen is None else chosen
+        for purpose in registered_purposes():
+            chosen = preference.channels.get(purpose.key)
+            defaults = [c for c in purpose.default_channels if c != Channel.IN_APP]
+            initial[f"channels_{purpose.key}"] = defaults if chosen is None else chosen
         return initial
 
 

@@ -9,14 +9,26 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.core.models import BaseModel
-from peerpath.notifications.purposes import Channel, Purpose
+from peerpath.jobs.outbox import OutboxRow, OutboxStatus
+from peerpath.notifications.purposes import (
+    KEY_MAX_LENGTH,
+    Channel,
+    Purpose,
+    find_purpose,
+    validate_purpose,
+)
+
+# A delivery's states are every outbox's states (peerpath.jobs.outbox).
+DeliveryStatus = OutboxStatus
 
 
 class Notification(BaseModel):
     """One thing to tell one person, due at a time. Its context holds ids, never content.
 
     ``idempotency_key`` (recipient, purpose and due time by default) makes a second ``notify``
-    for the same reminder return the first instead of telling her twice.
+    for the same reminder return the first instead of telling her twice. ``subject_type`` and
+    ``subject_id`` name what it is about (a booking, a saved search), so that the app which
+    sent it can withdraw it by that object (``notifications_withdraw``).
     """
 
     recipient = models.ForeignKey(
@@ -25,7 +37,9 @@ class Notification(BaseModel):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    purpose = models.CharField(max_length=KEY_MAX_LENGTH, validators=[validate_purpose])
+    subject_type = models.CharField(max_length=100, blank=True)  # e.g. "bookings.booking"
+    subject_id = models.CharField(max_length=40, blank=True)
     context = models.JSONField(default=dict, blank=True)
     link = models.CharField(max_length=300, blank=True)
     due_at = models.DateTimeField()
@@ -34,48 +48,44 @@ class Notification(BaseModel):
 
     class Meta:
         ordering = ("-due_at", "-pk")
-        indexes = (models.Index(fields=("recipient", "read_at"), name="notif_recipient_unread"),)
+        indexes = (
+            models.Index(fields=("recipient", "read_at"), name="notif_recipient_unread"),
+            models.Index(fields=("subject_type", "subject_id"), name="notif_subject"),
+        )
 
     def __str__(self) -> str:
         return f"{self.purpose} for {self.recipient_id}"
 
+    @property
+    def purpose_details(self) -> Purpose | None:
+        """Its registered purpose (None if no app registers it any more)."""
+        return find_purpose(self.purpose)
 
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    RUNNING = "running", _("Being sent")
-    SENT = "sent", _("Sent")
-    SKIPPED = "skipped", _("Not sent")
-    FAILED = "failed", _("Failed")
+    def get_purpose_display(self) -> str:
+        purpose = self.purpose_details
+        return str(purpose.label) if purpose is not None else str(_("A message"))
 
 
-class Delivery(BaseModel):
-    """One notification through one channel: the outbox row a worker claims with a lease.
+class Delivery(OutboxRow):
+    """One notification through one channel: an outbox row a worker claims with a lease.
 
-    Claimed in batches (``peerpath.jobs.leasing``); a delivery whose worker died returns to
-    the queue when its lease passes, and is sent with the same idempotency key.
+    Claimed in batches (``peerpath.jobs.outbox``); a delivery whose worker died returns to
+    the queue when its lease passes, and is sent with the same idempotency key. ``finished_at``
+    is when it was sent (or skipped, or failed for good).
     """
 
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, related_name="deliveries"
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
-    due_at = models.DateTimeField()
-    attempts = models.PositiveIntegerField(default=0)
-    max_attempts = models.PositiveIntegerField(default=8)
-    claimed_by = models.CharField(max_length=100, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
     provider_id = models.CharField(max_length=100, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(OutboxRow.Meta):
         ordering = ("-created_at", "-pk")
         verbose_name_plural = "deliveries"
         indexes = (models.Index(fields=("status", "due_at"), name="notif_delivery_status_due"),)
         constraints = (
+            *OutboxRow.Meta.constraints,
             models.UniqueConstraint(
                 fields=("notification", "channel"), name="notif_one_delivery_per_channel"
             ),

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from peerpath.core import clock
+from peerpath.core.actors import actor_label
+from peerpath.jobs.outbox import OutboxStatus, requeue_failed
 from peerpath.notifications.models import (
     Delivery,
-    DeliveryStatus,
     Notification,
     NotificationPreference,
     PushSubscription,
 )
-from peerpath.notifications.purposes import Channel, Purpose, rules_for
+from peerpath.notifications.purposes import Channel, purpose_for
 
 if TYPE_CHECKING:
     from peerpath.accounts.models import Organisation, User
+    from peerpath.core.actors import Actor
+
+logger = logging.getLogger(__name__)
 
 
 def preference_for(user: User) -> NotificationPreference:
@@ -29,7 +35,7 @@ def preference_for(user: User) -> NotificationPreference:
 
 def chosen_channels(preference: NotificationPreference, purpose: str) -> list[str]:
     """Channels for this purpose. In-app is always on: it is her inbox, it makes no sound."""
-    rules = rules_for(purpose)
+    rules = purpose_for(purpose)
     if preference.all_off and rules.can_be_switched_off:
         return [Channel.IN_APP]
     chosen = preference.channels.get(purpose)
@@ -39,11 +45,19 @@ def chosen_channels(preference: NotificationPreference, purpose: str) -> list[st
     return [Channel.IN_APP, *[c for c in channels if c != Channel.IN_APP]]
 
 
+def subject_reference(subject: models.Model) -> dict[str, str]:
+    """How a notification names what it is about: the model's label and the object's id."""
+    if subject.pk is None:
+        raise ValueError("A notification's subject must be saved first.")
+    return {"subject_type": subject._meta.label_lower, "subject_id": str(subject.pk)}
+
+
 @transaction.atomic
 def notify(
     *,
     recipient: User,
-    purpose: Purpose | str,
+    purpose: str,
+    subject: models.Model | None = None,
     context: dict[str, Any] | None = None,
     link: str = "",
     due_at: dt.datetime | None = None,
@@ -55,8 +69,10 @@ def notify(
     Call it inside the transaction that makes the notification necessary: the notification
     and its deliveries are written in that transaction (an outbox), so they exist exactly when
     the change committed. The same idempotency key (default: recipient, purpose and due time)
-    returns the first notification instead of making a second.
+    returns the first notification instead of making a second. ``purpose`` is a registered
+    purpose's key; ``subject`` is what it is about, by which it can be withdrawn.
     """
+    purpose_for(purpose)  # fail at the call site, not in the worker, on an unknown purpose
     due = due_at or clock.now()
     key = idempotency_key or f"{recipient.pk}:{purpose}:{due.isoformat()}"
     existing = Notification.objects.filter(idempotency_key=key).first()
@@ -68,6 +84,7 @@ def notify(
                 recipient=recipient,
                 organisation=organisation,
                 purpose=purpose,
+                **(subject_reference(subject) if subject is not None else {}),
                 context=context or {},
                 link=link,
                 due_at=due,
@@ -86,13 +103,42 @@ def notify(
 
 
 @transaction.atomic
-def notifications_withdraw(*, idempotency_keys: list[str]) -> int:
-    """Stop notifications not yet sent (a reminder for a booking that was cancelled)."""
-    return int(
-        Delivery.objects.filter(
-            notification__idempotency_key__in=idempotency_keys, status=DeliveryStatus.PENDING
-        ).update(status=DeliveryStatus.SKIPPED, last_error="No longer needed")
+def notifications_withdraw(
+    *,
+    actor: Actor,
+    subject: models.Model,
+    purposes: Iterable[str] | None = None,
+    due_from: dt.datetime | None = None,
+) -> int:
+    """Stop what has not been sent yet about ``subject`` (her reminders for a booking she
+    cancelled). Only notifications for ``purposes`` when given, and only those due at or after
+    ``due_from`` when given. One already sent stays sent; one being sent right now is sent.
+
+    Returns the number of deliveries withdrawn.
+    """
+    notifications = Notification.objects.filter(**subject_reference(subject))
+    if purposes is not None:
+        notifications = notifications.filter(purpose__in=list(purposes))
+    if due_from is not None:
+        notifications = notifications.filter(due_at__gte=due_from)
+    now = clock.now()
+    withdrawn = int(
+        Delivery.objects.filter(notification__in=notifications, status=OutboxStatus.PENDING).update(
+            status=OutboxStatus.SKIPPED,
+            last_error="No longer needed",
+            finished_at=now,
+            updated_at=now,
+        )
     )
+    if withdrawn:
+        logger.info(
+            "%s deliveries about %s %s withdrawn by %s",
+            withdrawn,
+            subject._meta.label_lower,
+            subject.pk,
+            actor_label(actor),
+        )
+    return withdrawn
 
 
 @transaction.atomic
@@ -127,7 +173,7 @@ def inbox_for(user: User) -> Any:
     return Notification.objects.filter(
         recipient=user,
         deliveries__channel=Channel.IN_APP,
-        deliveries__status=DeliveryStatus.SENT,
+        deliveries__status=OutboxStatus.SENT,
     ).order_by("-due_at", "-pk")
 
 
@@ -152,15 +198,12 @@ def push_subscription_delete(*, user: User, endpoint: str) -> int:
 
 
 @transaction.atomic
-def delivery_retry(*, actor: User, delivery: Delivery) -> Delivery:
+def delivery_retry(*, actor: Actor, delivery: Delivery) -> Delivery:
     """An admin sends a failed delivery again, with fresh attempts."""
     from peerpath.audit.models import Action
     from peerpath.audit.services import audit_record
 
-    now = clock.now()
-    Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
-        status=DeliveryStatus.PENDING, attempts=0, due_at=now, last_error="", updated_at=now
-    )
+    requeue_failed(Delivery, pk=delivery.pk, now=clock.now())
     audit_record(
         actor=actor,
         action=Action.UPDATE,

@@ -9,10 +9,10 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
-from peerpath.jobs.models import Job, JobStatus
+from peerpath.jobs.models import Job, OutboxStatus
+from peerpath.jobs.outbox import backoff_seconds
 from peerpath.jobs.registry import task
 from peerpath.jobs.services import (
-    backoff_seconds,
     job_enqueue,
     job_run,
     jobs_claim,
@@ -84,7 +84,7 @@ def test_a_due_job_is_claimed_once_and_runs_with_its_arguments(clock):
     assert job_run(job=claimed[0], worker_id="worker-a") is True
     assert CALLS == [{"booking_id": 7}]
     job = Job.objects.get(pk=claimed[0].pk)
-    assert job.status == JobStatus.DONE
+    assert job.status == OutboxStatus.SENT
     assert job.attempts == 1
     assert job.lease_until is None
 
@@ -97,7 +97,7 @@ def test_a_failing_job_backs_off_then_is_buried_without_its_error_text(clock):
         (job,) = _claim()
         assert job_run(job=job, worker_id="worker-a") is False
         job.refresh_from_db()
-        assert job.status == JobStatus.PENDING
+        assert job.status == OutboxStatus.PENDING
         assert job.due_at == failed_at + dt.timedelta(seconds=backoff_seconds(attempt))
         assert _claim() == []  # not due again yet
         clock.move_to(job.due_at)
@@ -105,7 +105,7 @@ def test_a_failing_job_backs_off_then_is_buried_without_its_error_text(clock):
     (job,) = _claim()
     job_run(job=job, worker_id="worker-a")
     job.refresh_from_db()
-    assert job.status == JobStatus.DEAD
+    assert job.status == OutboxStatus.FAILED
     assert job.attempts == 3
     assert job.last_error == "ValueError"
 
@@ -130,7 +130,7 @@ def test_a_job_whose_worker_died_returns_after_its_lease_and_runs_once(clock):
     job_run(job=lost, worker_id="worker-a")
     assert CALLS == [{"id": 3}, {"id": 3}]
     job = Job.objects.get(pk=lost.pk)
-    assert job.status == JobStatus.DONE
+    assert job.status == OutboxStatus.SENT
     assert job.claimed_by == "worker-b"
 
 
@@ -140,7 +140,7 @@ def test_a_job_that_keeps_killing_its_worker_is_buried_by_the_reaper(clock):
     _claim(lease=10)
     clock.shift(11)
     jobs_reap_expired_leases()
-    assert Job.objects.get().status == JobStatus.DEAD
+    assert Job.objects.get().status == OutboxStatus.FAILED
 
 
 @pytest.mark.django_db(transaction=True)
@@ -149,7 +149,7 @@ def test_the_worker_command_runs_due_jobs_until_idle(clock):
         job_enqueue(task="tests.record", arguments={"n": n})
     call_command("worker", "--until-idle", "--batch", "10", stdout=open("/dev/null", "w"))  # noqa: PTH123, SIM115
     assert sorted(call["n"] for call in CALLS) == list(range(25))
-    assert Job.objects.filter(task="tests.record", status=JobStatus.DONE).count() == 25
+    assert Job.objects.filter(task="tests.record", status=OutboxStatus.SENT).count() == 25
 
 
 @task("tests.wait")
@@ -165,7 +165,7 @@ def test_a_job_asked_to_wait_comes_back_later_without_using_an_attempt(clock):
     (job,) = _claim()
     assert job_run(job=job, worker_id="worker-a") is False
     job.refresh_from_db()
-    assert job.status == JobStatus.PENDING
+    assert job.status == OutboxStatus.PENDING
     assert job.attempts == 0
     assert job.due_at == START + dt.timedelta(seconds=120)
     assert job.last_error == "provider asked us to wait"
@@ -179,9 +179,9 @@ def test_an_admin_can_send_a_dead_job_back_to_the_queue(clock, org_admin):
     (job,) = _claim()
     job_run(job=job, worker_id="worker-a")
     job.refresh_from_db()
-    assert job.status == JobStatus.DEAD
+    assert job.status == OutboxStatus.FAILED
     job_retry(actor=org_admin, job=job)
-    assert (job.status, job.attempts) == (JobStatus.PENDING, 0)
+    assert (job.status, job.attempts) == (OutboxStatus.PENDING, 0)
     assert [j.pk for j in _claim()] == [job.pk]
 
 
@@ -214,4 +214,4 @@ def test_finished_jobs_are_purged_after_thirty_days_but_dead_ones_stay(clock):
         job_run(job=job, worker_id="worker-a")
     clock.shift(dt.timedelta(days=31))
     assert purge_finished() == 1
-    assert list(Job.objects.values_list("status", flat=True)) == [JobStatus.DEAD]
+    assert list(Job.objects.values_list("status", flat=True)) == [OutboxStatus.FAILED]

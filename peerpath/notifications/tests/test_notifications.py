@@ -17,10 +17,14 @@ from django.urls import reverse
 
 from conftest import make_person
 from peerpath.accounts.choices import Role
+from peerpath.bookings.purposes import SESSION_REMINDER, WAITING_LIST_OFFER
+from peerpath.directory.purposes import NEW_GROUP
+from peerpath.jobs.outbox import OutboxStatus
+from peerpath.notifications import purposes
 from peerpath.notifications.channels.sms import MemorySmsBackend
 from peerpath.notifications.dispatch import deliveries_dispatch
-from peerpath.notifications.models import Delivery, DeliveryStatus, Notification
-from peerpath.notifications.purposes import LOCK_SCREEN_TEXT, Channel, Purpose
+from peerpath.notifications.models import Delivery, Notification
+from peerpath.notifications.purposes import ACCOUNT, LOCK_SCREEN_TEXT, Channel, Purpose
 from peerpath.notifications.services import (
     notification_preferences_update,
     notify,
@@ -56,13 +60,35 @@ def _statuses(notification):
 
 
 @pytest.fixture
+def alert(monkeypatch):
+    """A purpose like a safeguarding alert, registered for one test only."""
+    purpose = Purpose(
+        key="test_alert",
+        label="Alerts (a test)",
+        default_channels=(Channel.IN_APP, Channel.EMAIL, Channel.SMS, Channel.PUSH),
+        ignores_quiet_hours=True,
+        can_be_switched_off=False,
+    )
+    monkeypatch.setitem(purposes._PURPOSES, purpose.key, purpose)
+    return purpose.key
+
+
+@pytest.fixture
+def plain(monkeypatch):
+    """A purpose that only goes to her inbox unless she chooses more (one test only)."""
+    purpose = Purpose(key="test_plain", label="Plain (a test)", default_channels=(Channel.IN_APP,))
+    monkeypatch.setitem(purposes._PURPOSES, purpose.key, purpose)
+    return purpose.key
+
+
+@pytest.fixture
 def mum(organisation):
     return make_person(organisation, Role.MEMBER, phone="07700 900123", display_name="Wren 500")
 
 
 def test_notify_twice_with_the_same_key_tells_her_once(mum):
-    first = notify(recipient=mum, purpose=Purpose.SESSION_REMINDER, idempotency_key="booking:7:day")
-    again = notify(recipient=mum, purpose=Purpose.SESSION_REMINDER, idempotency_key="booking:7:day")
+    first = notify(recipient=mum, purpose=SESSION_REMINDER, idempotency_key="booking:7:day")
+    again = notify(recipient=mum, purpose=SESSION_REMINDER, idempotency_key="booking:7:day")
     assert first.pk == again.pk
     assert Notification.objects.count() == 1
     assert Delivery.objects.count() == 2  # in-app and email, the defaults
@@ -72,7 +98,7 @@ def test_a_reminder_goes_to_the_inbox_and_by_email_with_text_and_html_parts(mum,
     with time_machine.travel(NOON, tick=False):
         notification = notify(
             recipient=mum,
-            purpose=Purpose.SESSION_REMINDER,
+            purpose=SESSION_REMINDER,
             link="/inbox/",
             organisation=organisation,
         )
@@ -91,7 +117,7 @@ def test_a_reminder_goes_to_the_inbox_and_by_email_with_text_and_html_parts(mum,
 
 def test_a_reminder_due_later_waits_until_it_is_due(mum):
     with time_machine.travel(NOON, tick=False) as clock:
-        notify(recipient=mum, purpose=Purpose.SESSION_REMINDER, due_at=NOON + dt.timedelta(hours=1))
+        notify(recipient=mum, purpose=SESSION_REMINDER, due_at=NOON + dt.timedelta(hours=1))
         assert _dispatch() == 0
         clock.shift(dt.timedelta(hours=1))
         assert _dispatch() == 2
@@ -104,10 +130,10 @@ def test_quiet_hours_hold_texts_until_morning_but_the_inbox_gets_it_at_once(mum)
         all_off=False,
         quiet_start=dt.time(21),
         quiet_end=dt.time(8),
-        channels={Purpose.WAITING_LIST_OFFER: [Channel.SMS]},
+        channels={WAITING_LIST_OFFER: [Channel.SMS]},
     )
     with time_machine.travel(LATE, tick=False) as clock:
-        notification = notify(recipient=mum, purpose=Purpose.WAITING_LIST_OFFER)
+        notification = notify(recipient=mum, purpose=WAITING_LIST_OFFER)
         _dispatch()
         assert _statuses(notification) == {"in_app": "sent", "sms": "pending"}
         held = notification.deliveries.get(channel="sms")
@@ -121,7 +147,7 @@ def test_quiet_hours_hold_texts_until_morning_but_the_inbox_gets_it_at_once(mum)
     assert text.to == "07700 900123"
 
 
-def test_safeguarding_alerts_ignore_quiet_hours_and_cannot_be_switched_off(organisation):
+def test_urgent_purposes_ignore_quiet_hours_and_cannot_be_switched_off(organisation, alert):
     lead = make_person(organisation, Role.COORDINATOR, phone="07700 900999")
     notification_preferences_update(
         actor=lead,
@@ -132,7 +158,7 @@ def test_safeguarding_alerts_ignore_quiet_hours_and_cannot_be_switched_off(organ
         channels={},
     )
     with time_machine.travel(LATE, tick=False):
-        notification = notify(recipient=lead, purpose=Purpose.SAFEGUARDING_ALERT)
+        notification = notify(recipient=lead, purpose=alert)
         _dispatch()
     statuses = _statuses(notification)
     assert statuses["sms"] == "sent"
@@ -144,7 +170,7 @@ def test_switching_everything_off_leaves_only_the_inbox(mum):
     notification_preferences_update(
         actor=mum, user=mum, all_off=True, quiet_start=None, quiet_end=None, channels={}
     )
-    notification = notify(recipient=mum, purpose=Purpose.WAITING_LIST_OFFER)
+    notification = notify(recipient=mum, purpose=WAITING_LIST_OFFER)
     _dispatch()
     assert _statuses(notification) == {"in_app": "sent"}
     assert mail.outbox == []
@@ -152,31 +178,31 @@ def test_switching_everything_off_leaves_only_the_inbox(mum):
 
 
 def test_a_channel_switched_off_after_queueing_is_not_used(mum):
-    notification = notify(recipient=mum, purpose=Purpose.SESSION_REMINDER)
+    notification = notify(recipient=mum, purpose=SESSION_REMINDER)
     notification_preferences_update(
         actor=mum,
         user=mum,
         all_off=False,
         quiet_start=None,
         quiet_end=None,
-        channels={Purpose.SESSION_REMINDER: []},
+        channels={SESSION_REMINDER: []},
     )
     _dispatch()
     assert _statuses(notification) == {"in_app": "sent", "email": "skipped"}
 
 
-def test_texts_and_pushes_never_say_what_the_message_is_about(mum):
+def test_texts_and_pushes_never_say_what_the_message_is_about(mum, plain):
     notification_preferences_update(
         actor=mum,
         user=mum,
         all_off=False,
         quiet_start=None,
         quiet_end=None,
-        channels={Purpose.GOAL_REMINDER: [Channel.SMS]},
+        channels={plain: [Channel.SMS]},
     )
     notify(
         recipient=mum,
-        purpose=Purpose.GOAL_REMINDER,
+        purpose=plain,
         context={"goal": "Call the perinatal mental health team"},
     )
     _dispatch()
@@ -187,7 +213,7 @@ def test_texts_and_pushes_never_say_what_the_message_is_about(mum):
 
 def test_a_member_without_a_phone_number_is_not_texted_and_that_is_recorded(organisation):
     member = make_person(organisation, Role.MEMBER)
-    notification = notify(recipient=member, purpose=Purpose.WAITING_LIST_OFFER)
+    notification = notify(recipient=member, purpose=WAITING_LIST_OFFER)
     _dispatch()
     delivery = notification.deliveries.get(channel="sms")
     assert (delivery.status, delivery.last_error) == ("skipped", "No mobile number")
@@ -205,7 +231,7 @@ def test_the_twilio_adapter_honours_429_stores_the_id_and_refuses_bad_numbers(
     with FakeProviders(FakeState(throttle_first=1)) as fake:
         settings.TWILIO_API_BASE = fake.url
         with time_machine.travel(NOON, tick=False) as clock:
-            notification = notify(recipient=mum, purpose=Purpose.WAITING_LIST_OFFER)
+            notification = notify(recipient=mum, purpose=WAITING_LIST_OFFER)
             _dispatch()
             sms = notification.deliveries.get(channel="sms")
             assert sms.status == "pending"  # 429: wait as asked, no attempt used
@@ -220,7 +246,7 @@ def test_the_twilio_adapter_honours_429_stores_the_id_and_refuses_bad_numbers(
         assert message["to"] == "07700 900123"
 
         nobody = make_person(organisation, Role.MEMBER, phone="not a number")
-        bad = notify(recipient=nobody, purpose=Purpose.WAITING_LIST_OFFER)
+        bad = notify(recipient=nobody, purpose=WAITING_LIST_OFFER)
         Delivery.objects.filter(notification=bad).update(due_at=NOON)
         _dispatch()
         rejected = bad.deliveries.get(channel="sms")
@@ -243,7 +269,7 @@ def _vapid_private_key():
     return base64.urlsafe_b64encode(number).decode().rstrip("=")
 
 
-def test_web_push_sends_an_encrypted_signed_message_and_forgets_gone_browsers(mum, settings):
+def test_web_push_sends_an_encrypted_signed_message_and_forgets_gone_browsers(mum, settings, plain):
     settings.VAPID_PRIVATE_KEY = _vapid_private_key()
     notification_preferences_update(
         actor=mum,
@@ -251,7 +277,7 @@ def test_web_push_sends_an_encrypted_signed_message_and_forgets_gone_browsers(mu
         all_off=False,
         quiet_start=None,
         quiet_end=None,
-        channels={Purpose.NEW_MESSAGE: [Channel.PUSH]},
+        channels={plain: [Channel.PUSH]},
     )
     with FakeProviders() as fake:
         p256dh, auth = _browser_keys()
@@ -260,7 +286,7 @@ def test_web_push_sends_an_encrypted_signed_message_and_forgets_gone_browsers(mu
         )
         push_subscription_save(user=mum, endpoint=f"{fake.url}/push/old", p256dh=p256dh, auth=auth)
         fake.state.push_gone.add("/push/old")
-        notification = notify(recipient=mum, purpose=Purpose.NEW_MESSAGE)
+        notification = notify(recipient=mum, purpose=plain)
         _dispatch()
         (push,) = fake.state.pushes
     assert push["encoding"] == "aes128gcm"
@@ -292,7 +318,7 @@ def test_preferences_page_explains_mistakes_beside_the_field_and_keeps_choices(m
 
 
 def test_the_header_shows_how_many_new_messages_she_has_and_opening_one_reads_it(mum):
-    notification = notify(recipient=mum, purpose=Purpose.SESSION_REMINDER, link="/account/")
+    notification = notify(recipient=mum, purpose=SESSION_REMINDER, link="/account/")
     _dispatch()
     client = Client()
     client.force_login(mum)
@@ -305,11 +331,9 @@ def test_the_header_shows_how_many_new_messages_she_has_and_opening_one_reads_it
 def test_an_admin_sees_failures_for_her_organisation_and_can_send_again(
     mum, organisation, org_admin
 ):
-    notification = notify(
-        recipient=mum, purpose=Purpose.SESSION_REMINDER, organisation=organisation
-    )
+    notification = notify(recipient=mum, purpose=SESSION_REMINDER, organisation=organisation)
     Delivery.objects.filter(notification=notification, channel="email").update(
-        status=DeliveryStatus.FAILED, last_error="SMTPServerDisconnected", attempts=8
+        status=OutboxStatus.FAILED, last_error="SMTPServerDisconnected", attempts=8
     )
     client = Client()
     client.force_login(org_admin)
@@ -331,9 +355,9 @@ def test_an_admin_sees_failures_for_her_organisation_and_can_send_again(
 
 
 def test_a_purpose_can_have_its_own_email_wording(mum):
-    notify(recipient=mum, purpose=Purpose.SESSION_REMINDER, link="/inbox/")
-    notify(recipient=mum, purpose=Purpose.NEW_GROUP, link="/inbox/")
-    notify(recipient=mum, purpose=Purpose.ACCOUNT, link="/inbox/")
+    notify(recipient=mum, purpose=SESSION_REMINDER, link="/inbox/")
+    notify(recipient=mum, purpose=NEW_GROUP, link="/inbox/")
+    notify(recipient=mum, purpose=ACCOUNT, link="/inbox/")
     _dispatch()
     subjects = {message.subject: message for message in mail.outbox}
     reminder = subjects["A reminder from Harbour Parents Peer Support"]
