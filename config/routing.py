@@ -1,5 +1,22 @@
-"""Websocket routes. Consumers arrive with chat and live staff alerts."""
+"""Websocket routes. Consumers arrive with chat and live staff alerts.
+
+Every route is behind the same checks: the page opening the socket must be on one of this
+site's hosts (``ALLOWED_HOSTS``), and the person must be signed in (her session cookie).
+"""
+
+from __future__ import annotations
 
 from typing import Any
 
+from channels.auth import AuthMiddlewareStack
+from channels.routing import URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+
+from peerpath.core.live import SignedInOnly
+
 websocket_urlpatterns: list[Any] = []
+
+
+def websocket_application(routes: list[Any]) -> Any:
+    """``routes`` behind the origin check, her session and the signed-in check."""
+    return AllowedHostsOriginValidator(AuthMiddlewareStack(SignedInOnly(URLRouter(routes))))

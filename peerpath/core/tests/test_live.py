@@ -20,7 +20,8 @@ def _publish_then_roll_back(event: dict) -> None:
         transaction.set_rollback(True)
 
 
-def test_an_event_is_sent_when_the_change_commits_and_never_on_rollback(
+@pytest.mark.django_db
+def test_an_event_is_sent_when_the_change_commits_not_before(
     monkeypatch, django_capture_on_commit_callbacks
 ):
     sent: list[tuple[str, dict]] = []
