@@ -29,7 +29,7 @@ $(VENV)/.dev: requirements/base.txt requirements/dev.txt $(VENV)/.base
 venv: $(VENV)/.base
 dev-venv: $(VENV)/.dev
 
-run: $(VENV)/.base
+run: $(VENV)/.dev
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py check --database default --fail-level WARNING
@@ -52,8 +52,8 @@ test: lint pytest
 
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet pip-tools
-	cd requirements && ../$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe base.in -o base.txt
-	cd requirements && ../$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe dev.in -o dev.txt
+	cd requirements && ../$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links base.in -o base.txt
+	cd requirements && ../$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links dev.in -o dev.txt
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
