@@ -22,3 +22,9 @@ LOG_LEVEL = env.string("LOG_LEVEL", "WARNING")
 LOGGING["root"]["level"] = LOG_LEVEL
 SMS_BACKEND = "peerpath.notifications.channels.sms.MemorySmsBackend"
 PEERPATH_BASE_URL = "http://testserver"
+
+if not REDIS_URL:
+    # One process: a local-memory cache keeps the asserted query counts the same as on Redis.
+    # The database cache every process shares is tested across processes in
+    # peerpath/accounts/tests/test_lockout_across_processes.py.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

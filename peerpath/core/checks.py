@@ -85,3 +85,58 @@ def encryption_keys_are_valid(app_configs: Any = None, **kwargs: Any) -> list[Ch
                 )
             ]
     return []
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "0.0.0.0")  # noqa: S104 - names to refuse
+
+
+def _points_here(value: str) -> bool:
+    lowered = value.lower()
+    return any(host in lowered for host in LOCAL_HOSTS)
+
+
+@register(Tags.security, deploy=True)
+def links_and_sender_are_public(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Emails must link to the site people use and come from a real address."""
+    errors: list[CheckMessage] = []
+    if _points_here(settings.PEERPATH_BASE_URL):
+        errors.append(
+            Error(
+                f"PEERPATH_BASE_URL is {settings.PEERPATH_BASE_URL!r}: links in emails and "
+                "texts would point at this machine, not at the site.",
+                hint="Set PEERPATH_BASE_URL to the public address, e.g. https://support.example.org.",
+                id="peerpath.E020",
+            )
+        )
+    if _points_here(settings.DEFAULT_FROM_EMAIL):
+        errors.append(
+            Error(
+                f"DEFAULT_FROM_EMAIL is {settings.DEFAULT_FROM_EMAIL!r}: replies and bounces "
+                "would go nowhere, and many providers refuse such mail.",
+                hint="Set DEFAULT_FROM_EMAIL to the charity's address.",
+                id="peerpath.E021",
+            )
+        )
+    return errors
+
+
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+@register(Tags.security, deploy=True)
+def cache_is_shared_by_every_process(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Sign-in lockouts and two-step limits only hold if every process sees the same counts."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend in PER_PROCESS_CACHES:
+        return [
+            Error(
+                f"The cache ({backend}) is private to each process: with several web "
+                "processes the sign-in lockout and the two-step attempt limit would not hold.",
+                hint="Leave CACHES to PeerPath's settings (the database cache), or set REDIS_URL.",
+                id="peerpath.E022",
+            )
+        ]
+    return []

@@ -30,11 +30,14 @@ GOOD = {
     "SECRET_KEY": "x7!" + "k" * 60 + "Qz#9",
     "ALLOWED_HOSTS": "peerpath.example.org",
     "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    "PEERPATH_BASE_URL": "https://peerpath.example.org",
+    "DEFAULT_FROM_EMAIL": "Harbour Parents <hello@harbour-parents.example>",
 }
+REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "FIELD_ENCRYPTION_KEYS")
 
 
 def test_production_refuses_to_start_without_each_required_variable():
-    for missing in GOOD:
+    for missing in REQUIRED:
         settings = {k: v for k, v in GOOD.items() if k != missing}
         result = _run("check", **settings)
         assert result.returncode != 0, f"started without {missing}"
@@ -57,3 +60,29 @@ def test_demo_data_is_never_loaded_in_production():
     result = _run("seed_demo", **GOOD)
     assert result.returncode != 0
     assert "never loaded" in result.stderr
+
+
+def test_the_deployment_checks_refuse_links_and_a_sender_that_point_at_this_machine():
+    for name, value, code in (
+        ("PEERPATH_BASE_URL", "http://127.0.0.1:8000", "peerpath.E020"),
+        ("PEERPATH_BASE_URL", "http://localhost", "peerpath.E020"),
+        ("DEFAULT_FROM_EMAIL", "PeerPath <no-reply@localhost>", "peerpath.E021"),
+    ):
+        result = _run("check", "--deploy", "--fail-level", "WARNING", **{**GOOD, name: value})
+        assert result.returncode != 0, (name, value)
+        assert code in result.stderr, result.stderr
+
+
+def test_the_deployment_checks_refuse_a_cache_private_to_each_process():
+    from django.test import override_settings
+
+    from peerpath.core.checks import cache_is_shared_by_every_process
+
+    local = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with override_settings(CACHES=local):
+        assert [e.id for e in cache_is_shared_by_every_process()] == ["peerpath.E022"]
+    shared = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"}
+    }
+    with override_settings(CACHES=shared):
+        assert cache_is_shared_by_every_process() == []
