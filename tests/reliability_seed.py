@@ -14,8 +14,9 @@ from django.db import transaction  # noqa: E402
 
 from peerpath.accounts.choices import Role  # noqa: E402
 from peerpath.accounts.services import membership_grant, organisation_create, user_create  # noqa: E402
-from peerpath.core.actors import OPERATOR
-from peerpath.notifications.purposes import Channel, Purpose  # noqa: E402
+from peerpath.bookings.purposes import WAITING_LIST_OFFER  # noqa: E402
+from peerpath.core.actors import OPERATOR  # noqa: E402
+from peerpath.notifications.purposes import Channel  # noqa: E402
 from peerpath.notifications.services import notification_preferences_update, notify  # noqa: E402
 
 MEMBERS = 100
@@ -34,13 +35,13 @@ with transaction.atomic():
             all_off=False,
             quiet_start=None,
             quiet_end=None,
-            channels={Purpose.WAITING_LIST_OFFER: [Channel.SMS]},
+            channels={WAITING_LIST_OFFER: [Channel.SMS]},
         )
         for offer in range(PER_MEMBER):
             for _twice in range(2):
                 notify(
                     recipient=user,
-                    purpose=Purpose.WAITING_LIST_OFFER,
+                    purpose=WAITING_LIST_OFFER,
                     idempotency_key=f"offer:{number}:{offer}",
                     organisation=organisation,
                 )

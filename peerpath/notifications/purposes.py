@@ -43,21 +43,8 @@ class Channel(models.TextChoices):
     PUSH = "push", _("Phone notification")
 
 
-class _RegisteredKeys(type):
-    """``Purpose.SESSION_REMINDER`` is "session_reminder" once an app registers it.
-
-    Transitional, for callers written when purposes were an enum here: new code imports the
-    key from the app that registers it (``peerpath.bookings.purposes.SESSION_REMINDER``).
-    """
-
-    def __getattr__(cls, name: str) -> str:
-        if name.isupper() and name.lower() in _PURPOSES:
-            return name.lower()
-        raise AttributeError(name)
-
-
 @dataclass(frozen=True)
-class Purpose(metaclass=_RegisteredKeys):
+class Purpose:
     """One reason PeerPath tells someone something.
 
     ``inbox_template`` is included under the message's label in her inbox, with the
