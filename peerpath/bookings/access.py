@@ -1,4 +1,5 @@
-"""A booking is hers alone; sessions are public."""
+"""A booking is hers alone; sessions are public; a session's register is for the charity's
+coordinators and admins and the group's facilitators."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from peerpath.accounts.access import can_keep_register
+from peerpath.accounts.access import roles_by_organisation, roles_in
 from peerpath.accounts.choices import Role
 from peerpath.accounts.models import User
 from peerpath.audit.models import Action
@@ -20,6 +21,18 @@ from peerpath.directory.models import Occurrence
 
 if TYPE_CHECKING:
     from peerpath.accounts.access import AnyUser
+    from peerpath.directory.models import Service
+
+
+def can_keep_register(user: AnyUser, service: Service) -> bool:
+    """A session's register: the charity's coordinators and admins, and the peer supporters
+    named as the group's facilitators."""
+    if not user.is_authenticated:
+        return False
+    roles = roles_in(user, service.organisation_id)
+    if roles & {Role.COORDINATOR, Role.ORG_ADMIN}:
+        return True
+    return Role.PEER_SUPPORTER in roles and service.facilitators.filter(pk=user.pk).exists()
 
 
 def own_bookings(user: AnyUser) -> QuerySet[Booking]:
@@ -57,7 +70,7 @@ def get_register_occurrence(user: AnyUser, public_id: str) -> Occurrence:
 def register_bookings(user: AnyUser, occurrence: Occurrence) -> list[Booking]:
     """Who has a place at a session she keeps the register of. The read is audited: being
     on a perinatal support group's register says something about a person's health."""
-    if not can_keep_register(user, occurrence.service):
+    if not isinstance(user, User) or not can_keep_register(user, occurrence.service):
         raise Http404
     bookings = list(
         Booking.objects.filter(occurrence=occurrence, status=BookingStatus.BOOKED)
@@ -65,7 +78,7 @@ def register_bookings(user: AnyUser, occurrence: Occurrence) -> list[Booking]:
         .order_by("member__display_name", "pk")
     )
     audit_record(
-        actor=user if isinstance(user, User) else None,
+        actor=user,
         action=Action.READ,
         obj=occurrence,
         organisation=occurrence.service.organisation,
@@ -87,21 +100,6 @@ def register_waiting(user: AnyUser, occurrence: Occurrence) -> list[Booking]:
     )
 
 
-def returning_member_ids(occurrence: Occurrence, bookings: list[Booking]) -> set[int]:
-    """Of these people, those who came to an earlier session of the same group."""
-    return set(
-        Booking.objects.filter(
-            occurrence__service_id=occurrence.service_id,
-            occurrence__starts_at__lt=occurrence.starts_at,
-            member_id__in=[booking.member_id for booking in bookings],
-            attended=True,
-        ).values_list("member_id", flat=True)
-    )
-
-
-CALENDAR_DAYS_BACK = 30
-
-
 def get_own_calendar_feed(user: AnyUser) -> CalendarFeed | None:
     """Her private calendar address, if she has made one."""
     if not isinstance(user, User):
@@ -121,25 +119,10 @@ def get_calendar_feed_for_token(token: str) -> CalendarFeed:
     return feed
 
 
-def calendar_feed_bookings(feed: CalendarFeed) -> QuerySet[Booking]:
-    """Her places and offered places, from 30 days ago onwards, for her calendar."""
-    return (
-        Booking.objects.filter(
-            member=feed.user,
-            status__in=(BookingStatus.BOOKED, BookingStatus.OFFERED),
-            occurrence__starts_at__gte=clock.now() - dt.timedelta(days=CALENDAR_DAYS_BACK),
-        )
-        .select_related("occurrence__service__location")
-        .order_by("occurrence__starts_at", "pk")
-    )
-
-
 def facilitated_sessions(user: AnyUser, *, days_ahead: int = 7) -> list[Occurrence]:
     """Sessions of the groups she runs, from yesterday to a week ahead, for their registers."""
     if not isinstance(user, User):
         return []
-    from peerpath.accounts.access import roles_by_organisation
-
     now = clock.now()
     current = [
         organisation_id

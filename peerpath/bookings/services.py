@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,13 +18,13 @@ from peerpath.audit.services import audit_record, audit_record_many
 from peerpath.bookings.models import Booking, BookingStatus, CalendarFeed
 from peerpath.bookings.purposes import SESSION_CHANGED, SESSION_REMINDER, WAITING_LIST_OFFER
 from peerpath.core import clock
-from peerpath.core.actors import WORKER
 from peerpath.directory.models import Occurrence, Service
 from peerpath.jobs.services import job_enqueue
 from peerpath.notifications.services import notifications_withdraw, notify
 
 if TYPE_CHECKING:
     from peerpath.accounts.models import User
+    from peerpath.core.actors import Actor
 
 OFFER_HOURS = 24
 DAY_BEFORE_AT = dt.time(18, 0)
@@ -101,7 +102,9 @@ def booking_create(*, actor: User, occurrence: Occurrence) -> Booking:
 
 
 @transaction.atomic
-def booking_cancel(*, actor: User, booking: Booking) -> Booking:
+def booking_cancel(*, actor: Actor, booking: Booking) -> Booking:
+    """She gives up her place (or a coordinator, or her erasure, does it for her); it goes
+    to the next person waiting."""
     _locked(booking.occurrence)
     booking.refresh_from_db()
     was_holding_a_place = booking.status in (BookingStatus.BOOKED, BookingStatus.OFFERED)
@@ -111,12 +114,16 @@ def booking_cancel(*, actor: User, booking: Booking) -> Booking:
     audit_record(actor=actor, action=Action.UPDATE, obj=booking, fields=["status"])
     notifications_withdraw(actor=actor, subject=booking, purposes=[SESSION_REMINDER])
     if was_holding_a_place:
-        offer_next_place(occurrence=booking.occurrence)
+        offer_next_place(actor=actor, occurrence=booking.occurrence)
     return booking
 
 
-def offer_next_place(*, occurrence: Occurrence) -> Booking | None:
-    """Offer a free place to the first person waiting, for 24 hours (or until it starts)."""
+def offer_next_place(*, actor: Actor, occurrence: Occurrence) -> Booking | None:
+    """Offer a free place to the first person waiting, for 24 hours (or until it starts).
+
+    Audited as done by whoever freed the place: the person who cancelled, the coordinator who
+    added places, or the worker when an offer ran out (``WORKER``).
+    """
     if occurrence.cancelled or occurrence.starts_at <= clock.now():
         return None  # nothing to offer: the session is not happening or has begun
     capacity = occurrence.service.capacity
@@ -136,6 +143,13 @@ def offer_next_place(*, occurrence: Occurrence) -> Booking | None:
     waiting.status = BookingStatus.OFFERED
     waiting.offered_until = until
     waiting.save(update_fields=["status", "offered_until", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=waiting,
+        fields=["status", "offered_until"],
+        detail="offered from the waiting list",
+    )
     notify(
         recipient=waiting.member,
         purpose=WAITING_LIST_OFFER,
@@ -173,16 +187,20 @@ def booking_accept_offer(*, actor: User, booking: Booking) -> Booking:
 
 
 @transaction.atomic
-def booking_expire_offer(*, booking_id: int) -> None:
-    """When an offer runs out, the place goes to the next person waiting."""
-    booking = Booking.objects.select_related("occurrence__service").get(pk=booking_id)
+def booking_expire_offer(*, actor: Actor, booking: Booking) -> Booking:
+    """When an offer runs out, the place goes to the next person waiting (the worker runs
+    this when the offer is due to run out: ``tasks.expire_offer``, as ``WORKER``)."""
     _locked(booking.occurrence)
     booking.refresh_from_db()
     if booking.status != BookingStatus.OFFERED:
-        return
+        return booking
     booking.status = BookingStatus.EXPIRED
     booking.save(update_fields=["status", "updated_at"])
-    offer_next_place(occurrence=booking.occurrence)
+    audit_record(
+        actor=actor, action=Action.UPDATE, obj=booking, fields=["status"], detail="offer ran out"
+    )
+    offer_next_place(actor=actor, occurrence=booking.occurrence)
+    return booking
 
 
 class Change:
@@ -210,6 +228,7 @@ def _tell(booking: Booking, *, change: str, version: str) -> None:
 @transaction.atomic
 def bookings_session_changed(
     *,
+    actor: Actor,
     occurrence: Occurrence,
     change: str | None = None,
     previous_starts_at: dt.datetime | None = None,
@@ -217,6 +236,8 @@ def bookings_session_changed(
     """A session was cancelled, moved, or its place changed: tell everyone holding or
     waiting for a place. Cancelled: her reminders are withdrawn. Moved: reminders for the old
     time are withdrawn (one already sent stays sent) and made again for the new time.
+    (Called from ``reactions.py`` when the directory says so; nothing here is audited: it
+    sends messages and changes no booking.)
 
     Returns the number of people told.
     """
@@ -234,7 +255,7 @@ def bookings_session_changed(
     for booking in bookings:
         if change == Change.CANCELLED or (change == Change.MOVED and previous_starts_at):
             # Her reminders for the old time (one already sent stays sent).
-            notifications_withdraw(actor=WORKER, subject=booking, purposes=[SESSION_REMINDER])
+            notifications_withdraw(actor=actor, subject=booking, purposes=[SESSION_REMINDER])
         _tell(booking, change=change, version=version)
         if change == Change.MOVED and booking.status == BookingStatus.BOOKED:
             _remind(booking)
@@ -242,7 +263,19 @@ def bookings_session_changed(
 
 
 @transaction.atomic
-def bookings_places_changed(*, actor: User | None, service: Service) -> int:
+def bookings_place_changed(*, actor: Actor, services: Sequence[Service]) -> int:
+    """Where the listings meet, or how to join, changed: tell those holding or waiting for
+    a place at their future sessions. Returns the number of sessions whose people were told."""
+    from peerpath.bookings.querysets import future_sessions_with_people
+
+    sessions = list(future_sessions_with_people(list(services)))
+    for occurrence in sessions:
+        bookings_session_changed(actor=actor, occurrence=occurrence, change=Change.PLACE)
+    return len(sessions)
+
+
+@transaction.atomic
+def bookings_places_changed(*, actor: Actor, service: Service) -> int:
     """The number of places went up, or booking was switched off: people waiting at future
     sessions are offered a place (or, with no booking needed, told to just turn up).
 
@@ -268,7 +301,7 @@ def bookings_places_changed(*, actor: User | None, service: Service) -> int:
                 _remind(booking)
                 changed += 1
             continue
-        while offer_next_place(occurrence=occurrence) is not None:
+        while offer_next_place(actor=actor, occurrence=occurrence) is not None:
             changed += 1
     return changed
 
@@ -362,3 +395,13 @@ def calendar_feed_reset(*, actor: User) -> CalendarFeed:
     feed.save(update_fields=["token", "token_hash", "updated_at"])
     audit_record(actor=actor, action=Action.UPDATE, obj=feed, fields=["token"])
     return feed
+
+
+@transaction.atomic
+def calendar_feed_delete(*, actor: Actor, user: User) -> int:
+    """Her private calendar address stops working (erasure)."""
+    feeds = list(CalendarFeed.objects.filter(user=user))
+    for feed in feeds:
+        audit_record(actor=actor, action=Action.DELETE, obj=feed)
+        feed.delete()
+    return len(feeds)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from peerpath.accounts.models import User
-from peerpath.bookings import access
+from peerpath.bookings import access, querysets
 from peerpath.bookings.calendar import bookings_calendar
 from peerpath.bookings.forms import RegisterForm
 from peerpath.bookings.models import OPEN_STATUSES, BookingStatus
@@ -87,7 +87,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     no sign-in, and an unknown or replaced address answers 404."""
     feed = access.get_calendar_feed_for_token(token)
     body = bookings_calendar(
-        access.calendar_feed_bookings(feed),
+        querysets.calendar_feed_bookings(feed),
         listing_url=lambda service: request.build_absolute_uri(
             reverse("service_detail", kwargs={"public_id": service.public_id})
         ),
@@ -151,7 +151,7 @@ def session_register(request: HttpRequest, public_id: str) -> HttpResponse:
     form = RegisterForm(
         request.POST or None,
         bookings=bookings,
-        returning=access.returning_member_ids(occurrence, bookings),
+        returning=querysets.returning_member_ids(occurrence, bookings),
         initial={
             "walk_ins": occurrence.walk_ins,
             "walk_in_first_visits": occurrence.walk_in_first_visits,

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from peerpath.accounts.access import can_manage_listings, get_staff_organisation
 from peerpath.accounts.choices import Role
 from peerpath.accounts.models import Organisation, User
-from peerpath.core import clock
+from peerpath.directory import hooks
 from peerpath.directory.models import Location, Occurrence, SavedSearch, Schedule, Service
 
 if TYPE_CHECKING:
@@ -128,20 +128,18 @@ def peer_supporters_of(user: AnyUser, organisation: Organisation) -> QuerySet[Us
     )
 
 
-def people_booked_ahead(user: AnyUser, service: Service) -> int:
-    """How many people hold or wait for a place at its future sessions (a count only)."""
-    from peerpath.bookings.models import OPEN_STATUSES, Booking
+def listing_facilitators(user: AnyUser, service: Service) -> list[User]:
+    """The peer supporters named as running a listing (for its staff page)."""
+    if not can_manage_listings(user, service.organisation_id):
+        raise Http404
+    return list(service.facilitators.all())
 
+
+def people_booked_ahead(user: AnyUser, service: Service) -> int:
+    """How many people hold or wait for a place at its future sessions (a count only, from
+    the apps that take bookings: ``hooks.count_people_booked_ahead``)."""
     if not can_manage_listings(user, service.organisation):
         raise Http404
-    return (
-        Booking.objects.filter(
-            occurrence__service=service,
-            occurrence__starts_at__gt=clock.now(),
-            occurrence__cancelled=False,
-            status__in=OPEN_STATUSES,
-        )
-        .values("member")
-        .distinct()
-        .count()
-    )
+    headcount = hooks.Headcount()
+    hooks.count_people_booked_ahead(service=service, headcount=headcount)
+    return headcount.people

@@ -1,27 +1,58 @@
-"""Every change to the directory goes through here."""
+"""Every change to the directory goes through here.
+
+Each service takes who is acting (a person, or a named system actor from
+``peerpath.core.actors``) and typed keyword arguments. It writes the audit row and, in the same
+transaction, tells the apps above through ``peerpath.directory.hooks`` (bookings tells the
+people booked). Updates take only the fields that change: a field left out keeps its value.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+import enum
+import logging
+import uuid
+from typing import TYPE_CHECKING
 
-from dateutil.rrule import rrulestr
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q, QuerySet
 from django.utils import timezone
 
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record, changed_fields
 from peerpath.core import clock
+from peerpath.directory import hooks
 from peerpath.directory.choices import time_of_day
 from peerpath.directory.models import Location, Occurrence, Schedule, Service
+from peerpath.directory.recurrence import (
+    Recurrence,
+    RecurrenceError,
+    check_duration,
+    expand,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from peerpath.accounts.models import Organisation, User
+    from peerpath.core.actors import Actor
 
 EXPAND_WEEKS = 8
+logger = logging.getLogger(__name__)
+
+
+class Keep(enum.Enum):
+    """An update's argument left out: the field keeps its value."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+def _given(**values: object) -> dict[str, object]:
+    return {name: value for name, value in values.items() if value is not KEEP}
 
 
 def _occurrence(schedule: Schedule, start: dt.datetime) -> Occurrence:
@@ -39,22 +70,28 @@ def _occurrence(schedule: Schedule, start: dt.datetime) -> Occurrence:
 
 def schedule_starts(schedule: Schedule, *, until: dt.datetime) -> list[dt.datetime]:
     """Start times from the rule, in local wall-clock time (a 10am group stays at 10am when
-    the clocks change), up to ``until``."""
-    first = timezone.localtime(schedule.first_starts_at)
-    rule = rrulestr(schedule.rrule, dtstart=first.replace(tzinfo=None))
+    the clocks change), up to ``until``: at most a bounded number (see ``recurrence``). A rule
+    PeerPath does not make gives none."""
+    first = timezone.localtime(schedule.first_starts_at).replace(tzinfo=None)
     end = timezone.localtime(until).replace(tzinfo=None)
-    if schedule.until:
-        end = min(end, dt.datetime.combine(schedule.until, dt.time.max))
+    starts = expand(schedule.rrule, first=first, end=end, until=schedule.until)
+    if starts is None:
+        logger.warning("Schedule %s has a rule PeerPath does not expand.", schedule.public_id)
+        return []
     zone = timezone.get_current_timezone()
-    return [
-        timezone.make_aware(start, zone)
-        for start in rule.between(first.replace(tzinfo=None), end, inc=True)
-    ]
+    return [timezone.make_aware(start, zone) for start in starts]
 
 
 @transaction.atomic
-def occurrences_expand(*, schedule: Schedule, weeks: int = EXPAND_WEEKS) -> int:
-    """Create the dated sessions of the next ``weeks`` weeks. Safe to run again."""
+def occurrences_expand(*, actor: Actor, schedule: Schedule, weeks: int = EXPAND_WEEKS) -> int:
+    """Create the dated sessions of the next ``weeks`` weeks. Safe to run again.
+
+    Not audited, on purpose: each session made here is the schedule's own rule read again
+    (the schedule's creation and every change to it are audited, with who made them). Making
+    the dated rows ahead of time changes nobody's record: no person, no booking, nothing
+    anyone chose. An audit row for every session every night would bury the changes people
+    make. ``actor`` is still required, so every write says who is doing it.
+    """
     now = clock.now()
     starts = [
         s
@@ -67,6 +104,15 @@ def occurrences_expand(*, schedule: Schedule, weeks: int = EXPAND_WEEKS) -> int:
     return len(created)
 
 
+@transaction.atomic
+def occurrences_expand_all(*, actor: Actor) -> int:
+    """Keep the dated sessions of every running listing eight weeks ahead (the nightly job)."""
+    return sum(
+        occurrences_expand(actor=actor, schedule=schedule)
+        for schedule in Schedule.objects.filter(service__is_active=True).select_related("service")
+    )
+
+
 def _listings_changed() -> None:
     # Queues the check that tells women about new groups; runs in the caller's transaction.
     from peerpath.directory.alerts import listings_changed
@@ -74,38 +120,8 @@ def _listings_changed() -> None:
     listings_changed()
 
 
-def _tell_people_booked(
-    occurrence: Occurrence,
-    *,
-    change: str | None = None,
-    previous_starts_at: dt.datetime | None = None,
-) -> None:
-    from peerpath.bookings.services import bookings_session_changed
-
-    bookings_session_changed(
-        occurrence=occurrence, change=change, previous_starts_at=previous_starts_at
-    )
-
-
-def _tell_people_booked_of_new_place(services: Iterable[Service]) -> None:
-    """The place (or how to get there) changed: tell those booked at future sessions."""
-    from peerpath.bookings.models import OPEN_STATUSES
-    from peerpath.bookings.services import Change
-
-    sessions = Occurrence.objects.filter(
-        service__in=list(services),
-        starts_at__gt=clock.now(),
-        cancelled=False,
-        bookings__status__in=OPEN_STATUSES,
-    ).distinct()
-    for occurrence in sessions.select_related("service__organisation"):
-        _tell_people_booked(occurrence, change=Change.PLACE)
-
-
 @transaction.atomic
-def occurrence_cancel(
-    *, occurrence: Occurrence, note: str = "", actor: User | None = None
-) -> Occurrence:
+def occurrence_cancel(*, actor: Actor, occurrence: Occurrence, note: str = "") -> Occurrence:
     """Cancel one session. Anyone with a place is told, and her reminders are withdrawn."""
     occurrence.cancelled = True
     occurrence.note = note
@@ -117,18 +133,14 @@ def occurrence_cancel(
         organisation=occurrence.service.organisation,
         fields=("cancelled", "note"),
     )
-    _tell_people_booked(occurrence)
+    hooks.session_cancelled(actor=actor, occurrence=occurrence)
     _listings_changed()
     return occurrence
 
 
 @transaction.atomic
 def occurrence_move(
-    *,
-    occurrence: Occurrence,
-    starts_at: dt.datetime,
-    note: str = "",
-    actor: User | None = None,
+    *, actor: Actor, occurrence: Occurrence, starts_at: dt.datetime, note: str = ""
 ) -> Occurrence:
     """Move one session to another time. Anyone with a place is told, and her reminders
     follow the session."""
@@ -148,7 +160,7 @@ def occurrence_move(
         organisation=occurrence.service.organisation,
         fields=("starts_at", "ends_at", "note"),
     )
-    _tell_people_booked(occurrence, previous_starts_at=previous)
+    hooks.session_moved(actor=actor, occurrence=occurrence, previous_starts_at=previous)
     _listings_changed()
     return occurrence
 
@@ -156,21 +168,48 @@ def occurrence_move(
 # Staff: places, listings and when they run -----------------------------------------------------
 
 LOCATION_FIELDS = ("name", "address", "area", "postcode", "directions")
+# A change to any of these is sent to the people booked at the place's future sessions.
+LOCATION_TOLD = frozenset({"name", "address", "postcode", "directions"})
 
 
-def _place_on_map(location: Location) -> None:
-    """Put the place on the map from its postcode, when we know where that postcode is."""
+def _place_on_map(location: Location, coordinates: tuple[float, float] | None) -> None:
+    """Put the place on the map: where the caller says it is (an import), or else from its
+    postcode, when we know where that postcode is."""
     from peerpath.directory.geo import locate
 
+    if coordinates is not None:
+        location.latitude, location.longitude = coordinates
+        return
     point = locate(location.postcode) if location.postcode else None
     location.latitude = point.latitude if point else None
     location.longitude = point.longitude if point else None
 
 
 @transaction.atomic
-def location_create(*, actor: User, organisation: Organisation, **values: Any) -> Location:
-    location = Location(organisation=organisation, **values)
-    _place_on_map(location)
+def location_create(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    name: str,
+    address: str,
+    area: str,
+    postcode: str = "",
+    directions: str = "",
+    coordinates: tuple[float, float] | None = None,
+    public_id: uuid.UUID | None = None,
+) -> Location:
+    """A new place. ``public_id``: the id it already has elsewhere (an import keeps the
+    file's ids); otherwise a new one."""
+    location = Location(
+        organisation=organisation,
+        public_id=public_id or uuid.uuid4(),
+        name=name,
+        address=address,
+        area=area,
+        postcode=postcode,
+        directions=directions,
+    )
+    _place_on_map(location, coordinates)
     location.full_clean()
     location.save()
     audit_record(
@@ -178,18 +217,33 @@ def location_create(*, actor: User, organisation: Organisation, **values: Any) -
         action=Action.CREATE,
         obj=location,
         organisation=organisation,
-        fields=list(values),
+        fields=[*LOCATION_FIELDS, *(("latitude", "longitude") if coordinates else ())],
     )
     _listings_changed()
     return location
 
 
 @transaction.atomic
-def location_update(*, actor: User, location: Location, **values: Any) -> Location:
-    before = {name: getattr(location, name) for name in values}
-    for name, value in values.items():
-        setattr(location, name, value)
-    _place_on_map(location)
+def location_update(
+    *,
+    actor: Actor,
+    location: Location,
+    name: str | Keep = KEEP,
+    address: str | Keep = KEEP,
+    area: str | Keep = KEEP,
+    postcode: str | Keep = KEEP,
+    directions: str | Keep = KEEP,
+    coordinates: tuple[float, float] | None = None,
+) -> Location:
+    """Change a place (its position comes from ``coordinates`` if given, else its postcode).
+    People booked at its listings' future sessions are told of a new name, address, postcode
+    or directions."""
+    values = _given(name=name, address=address, area=area, postcode=postcode, directions=directions)
+    watched = [*values, *(("latitude", "longitude") if coordinates else ())]
+    before = {field: getattr(location, field) for field in watched}
+    for field, value in values.items():
+        setattr(location, field, value)
+    _place_on_map(location, coordinates)
     location.full_clean()
     location.save()
     audit_record(
@@ -199,22 +253,104 @@ def location_update(*, actor: User, location: Location, **values: Any) -> Locati
         organisation=location.organisation,
         fields=(fields := changed_fields(before, location)),
     )
-    if set(fields) & {"name", "address", "postcode", "directions"}:
-        _tell_people_booked_of_new_place(Service.objects.filter(location=location))
+    if set(fields) & LOCATION_TOLD:
+        services = list(Service.objects.filter(location=location).select_related("organisation"))
+        if services:
+            hooks.listing_place_changed(actor=actor, services=services)
     _listings_changed()
     return location
+
+
+# What ``service_create`` audits: every field the staff form sets.
+SERVICE_FIELDS = (
+    "name",
+    "kind",
+    "summary",
+    "provider_name",
+    "for_whom",
+    "family",
+    "what_you_do",
+    "first_visit",
+    "languages",
+    "is_free",
+    "cost",
+    "online",
+    "location",
+    "booking_required",
+    "capacity",
+    "how_to_join",
+    "phone",
+    "email",
+    "website",
+    "last_checked_on",
+)
+# A change to any of these is sent to the people booked at the listing's future sessions.
+SERVICE_PLACE_TOLD = frozenset({"location", "online", "how_to_join"})
+SERVICE_CAPACITY = frozenset({"capacity", "booking_required"})
+
+
+def _check_location(organisation_id: int, location: Location | None) -> None:
+    if location is not None and location.organisation_id != organisation_id:
+        raise ValidationError({"location": "The place belongs to another organisation."})
 
 
 @transaction.atomic
 def service_create(
     *,
-    actor: User,
+    actor: Actor,
     organisation: Organisation,
+    name: str,
+    kind: str,
+    summary: str,
+    last_checked_on: dt.date,
+    provider_name: str = "",
+    what_you_do: str = "",
+    first_visit: str = "",
+    for_whom: Iterable[str] = (),
+    family: Iterable[str] = (),
+    languages: Iterable[str] = (),
+    is_free: bool = True,
+    cost: str = "",
+    online: bool = False,
+    location: Location | None = None,
+    booking_required: bool = False,
+    capacity: int | None = None,
+    how_to_join: str = "",
+    phone: str = "",
+    email: str = "",
+    website: str = "",
+    is_active: bool = True,
     facilitators: Iterable[User] = (),
-    **values: Any,
+    public_id: uuid.UUID | None = None,
 ) -> Service:
-    """A new listing, shown on Find support at once."""
-    service = Service(organisation=organisation, **values)
+    """A new listing, shown on Find support at once (unless ``is_active`` is False).
+    ``public_id``: the id it already has elsewhere (an import); otherwise a new one."""
+    _check_location(organisation.pk, location)
+    service = Service(
+        organisation=organisation,
+        public_id=public_id or uuid.uuid4(),
+        name=name,
+        kind=kind,
+        summary=summary,
+        last_checked_on=last_checked_on,
+        provider_name=provider_name,
+        what_you_do=what_you_do,
+        first_visit=first_visit,
+        for_whom=list(for_whom),
+        family=list(family),
+        languages=list(languages),
+        is_free=is_free,
+        cost=cost,
+        online=online,
+        location=location,
+        booking_required=booking_required,
+        capacity=capacity,
+        how_to_join=how_to_join,
+        phone=phone,
+        email=email,
+        website=website,
+        is_active=is_active,
+    )
     service.full_clean()
     service.save()
     service.facilitators.set(list(facilitators))
@@ -223,7 +359,7 @@ def service_create(
         action=Action.CREATE,
         obj=service,
         organisation=organisation,
-        fields=[*values, "facilitators"],
+        fields=[*SERVICE_FIELDS, *(() if is_active else ("is_active",)), "facilitators"],
     )
     _listings_changed()
     return service
@@ -232,18 +368,64 @@ def service_create(
 @transaction.atomic
 def service_update(
     *,
-    actor: User,
+    actor: Actor,
     service: Service,
-    facilitators: Iterable[User] | None = None,
-    **values: Any,
+    name: str | Keep = KEEP,
+    kind: str | Keep = KEEP,
+    summary: str | Keep = KEEP,
+    last_checked_on: dt.date | Keep = KEEP,
+    provider_name: str | Keep = KEEP,
+    what_you_do: str | Keep = KEEP,
+    first_visit: str | Keep = KEEP,
+    for_whom: Iterable[str] | Keep = KEEP,
+    family: Iterable[str] | Keep = KEEP,
+    languages: Iterable[str] | Keep = KEEP,
+    is_free: bool | Keep = KEEP,
+    cost: str | Keep = KEEP,
+    online: bool | Keep = KEEP,
+    location: Location | Keep | None = KEEP,
+    booking_required: bool | Keep = KEEP,
+    capacity: int | Keep | None = KEEP,
+    how_to_join: str | Keep = KEEP,
+    phone: str | Keep = KEEP,
+    email: str | Keep = KEEP,
+    website: str | Keep = KEEP,
+    facilitators: Iterable[User] | Keep = KEEP,
 ) -> Service:
-    before = {name: getattr(service, name) for name in values}
-    for name, value in values.items():
-        setattr(service, name, value)
+    """Change a listing (taking it down or putting it back: ``service_deactivate`` and
+    ``service_reactivate``). People booked at its future sessions are told of a new place or
+    way to join; more places go to people waiting."""
+    values = _given(
+        name=name,
+        kind=kind,
+        summary=summary,
+        last_checked_on=last_checked_on,
+        provider_name=provider_name,
+        what_you_do=what_you_do,
+        first_visit=first_visit,
+        for_whom=list(for_whom) if not isinstance(for_whom, Keep) else KEEP,
+        family=list(family) if not isinstance(family, Keep) else KEEP,
+        languages=list(languages) if not isinstance(languages, Keep) else KEEP,
+        is_free=is_free,
+        cost=cost,
+        online=online,
+        location=location,
+        booking_required=booking_required,
+        capacity=capacity,
+        how_to_join=how_to_join,
+        phone=phone,
+        email=email,
+        website=website,
+    )
+    if not isinstance(location, Keep):
+        _check_location(service.organisation_id, location)
+    before = {field: getattr(service, field) for field in values}
+    for field, value in values.items():
+        setattr(service, field, value)
     service.full_clean()
     service.save()
     fields = changed_fields(before, service)
-    if facilitators is not None:
+    if not isinstance(facilitators, Keep):
         chosen = {user.pk for user in facilitators}
         if chosen != set(service.facilitators.values_list("pk", flat=True)):
             service.facilitators.set(list(chosen))
@@ -255,18 +437,16 @@ def service_update(
         organisation=service.organisation,
         fields=fields,
     )
-    if set(fields) & {"location", "online", "how_to_join"}:
-        _tell_people_booked_of_new_place([service])
-    if set(fields) & {"capacity", "booking_required"}:
-        from peerpath.bookings.services import bookings_places_changed
-
-        bookings_places_changed(actor=actor, service=service)
+    if set(fields) & SERVICE_PLACE_TOLD:
+        hooks.listing_place_changed(actor=actor, services=[service])
+    if set(fields) & SERVICE_CAPACITY:
+        hooks.listing_capacity_changed(actor=actor, service=service)
     _listings_changed()
     return service
 
 
 @transaction.atomic
-def service_deactivate(*, actor: User, service: Service) -> Service:
+def service_deactivate(*, actor: Actor, service: Service) -> Service:
     """Take a listing down: it leaves Find support, its repeating times stop from today,
     and its future sessions go (those people booked are cancelled, and they are told)."""
     service.is_active = False
@@ -298,7 +478,7 @@ def service_deactivate(*, actor: User, service: Service) -> Service:
 
 
 @transaction.atomic
-def service_reactivate(*, actor: User, service: Service) -> Service:
+def service_reactivate(*, actor: Actor, service: Service) -> Service:
     """Put a listing back on Find support (add its times again if it runs sessions)."""
     service.is_active = True
     service.save(update_fields=["is_active", "updated_at"])
@@ -313,44 +493,125 @@ def service_reactivate(*, actor: User, service: Service) -> Service:
     return service
 
 
+SCHEDULE_FIELDS = ("first_starts_at", "duration_minutes", "rrule", "until")
+
+
+def _check_schedule(
+    *,
+    first_starts_at: dt.datetime,
+    duration_minutes: int,
+    recurrence: Recurrence,
+    until: dt.date | None,
+) -> None:
+    """The bounds of every new or changed rule, whoever makes it (the staff form checks the
+    same, and more, with friendlier words)."""
+    try:
+        recurrence.check(first=timezone.localtime(first_starts_at).date(), until=until)
+        check_duration(duration_minutes)
+    except RecurrenceError as error:
+        raise ValidationError(str(error)) from error
+
+
 @transaction.atomic
 def schedule_create(
     *,
-    actor: User,
+    actor: Actor,
     service: Service,
     first_starts_at: dt.datetime,
     duration_minutes: int,
-    rrule: str,
+    recurrence: Recurrence,
     until: dt.date | None = None,
+    public_id: uuid.UUID | None = None,
 ) -> Schedule:
-    """A repeating time for a listing; its sessions are made at once."""
-    schedule = Schedule(
-        service=service,
+    """A repeating time for a listing; its sessions are made at once. ``public_id``: the id
+    it already has elsewhere (an import); otherwise a new one."""
+    _check_schedule(
         first_starts_at=first_starts_at,
         duration_minutes=duration_minutes,
-        rrule=rrule,
+        recurrence=recurrence,
+        until=until,
+    )
+    schedule = Schedule(
+        service=service,
+        public_id=public_id or uuid.uuid4(),
+        first_starts_at=first_starts_at,
+        duration_minutes=duration_minutes,
+        rrule=recurrence.text,
         until=until,
     )
     schedule.full_clean()
     schedule.save()
-    occurrences_expand(schedule=schedule)
+    occurrences_expand(actor=actor, schedule=schedule)
     audit_record(
         actor=actor,
         action=Action.CREATE,
         obj=schedule,
         organisation=service.organisation,
-        fields=["first_starts_at", "duration_minutes", "rrule", "until"],
+        fields=SCHEDULE_FIELDS,
     )
     _listings_changed()
     return schedule
 
 
-def _sessions_remove(*, actor: User, sessions: Any) -> tuple[int, int]:
-    """Delete sessions nobody has booked; cancel (and tell) the rest. (deleted, cancelled)"""
+@transaction.atomic
+def schedule_update(
+    *,
+    actor: Actor,
+    schedule: Schedule,
+    first_starts_at: dt.datetime,
+    duration_minutes: int,
+    recurrence: Recurrence,
+    until: dt.date | None = None,
+) -> Schedule:
+    """Change a repeating time. Future sessions the new rule still makes stay, with their
+    bookings (and the new length); the ones it no longer makes go, and those people booked
+    are cancelled and told, as when a time is ended; new ones are made."""
+    _check_schedule(
+        first_starts_at=first_starts_at,
+        duration_minutes=duration_minutes,
+        recurrence=recurrence,
+        until=until,
+    )
+    before = {field: getattr(schedule, field) for field in SCHEDULE_FIELDS}
+    schedule.first_starts_at = first_starts_at
+    schedule.duration_minutes = duration_minutes
+    schedule.rrule = recurrence.text
+    schedule.until = until
+    schedule.full_clean()
+    schedule.save()
+    fields = changed_fields(before, schedule)
+    now = clock.now()
+    kept = schedule_starts(schedule, until=now + dt.timedelta(weeks=EXPAND_WEEKS))
+    future = Occurrence.objects.filter(schedule=schedule, starts_at__gt=now)
+    _sessions_remove(actor=actor, sessions=future.exclude(original_starts_at__in=kept))
+    if "duration_minutes" in fields:
+        staying = list(future.filter(original_starts_at__in=kept))
+        for occurrence in staying:
+            occurrence.ends_at = occurrence.starts_at + schedule.duration
+            occurrence.updated_at = now
+        Occurrence.objects.bulk_update(staying, ["ends_at", "updated_at"])
+    occurrences_expand(actor=actor, schedule=schedule)
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=schedule,
+        organisation=schedule.service.organisation,
+        fields=fields,
+    )
+    _listings_changed()
+    return schedule
+
+
+def _sessions_remove(*, actor: Actor, sessions: QuerySet[Occurrence]) -> tuple[int, int]:
+    """Delete sessions nothing refers to; cancel (and tell) the rest: a booking keeps its
+    session (the apps above protect what refers to a session). (deleted, cancelled)"""
     deleted = cancelled = 0
     for occurrence in sessions.select_related("service__organisation").filter(cancelled=False):
-        if occurrence.bookings.exists():
-            occurrence_cancel(occurrence=occurrence, actor=actor)
+        try:
+            with transaction.atomic():
+                occurrence.delete()
+        except ProtectedError:
+            occurrence_cancel(actor=actor, occurrence=occurrence)
             cancelled += 1
         else:
             audit_record(
@@ -359,13 +620,12 @@ def _sessions_remove(*, actor: User, sessions: Any) -> tuple[int, int]:
                 obj=occurrence,
                 organisation=occurrence.service.organisation,
             )
-            occurrence.delete()
             deleted += 1
     return deleted, cancelled
 
 
 @transaction.atomic
-def schedule_end(*, actor: User, schedule: Schedule, from_date: dt.date) -> tuple[int, int]:
+def schedule_end(*, actor: Actor, schedule: Schedule, from_date: dt.date) -> tuple[int, int]:
     """Stop a repeating time: no sessions on or after ``from_date``. Future sessions of the
     rule go; those people booked are cancelled instead, and they are told.
 

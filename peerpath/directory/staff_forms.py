@@ -1,13 +1,13 @@
 """Forms for the staff pages that manage listings, places, repeating times and sessions.
 
 Nobody types an iCalendar rule: the schedule form asks for a first date, a time, a length and
-how often, and builds the rule (``ScheduleForm.rrule``).
+how often, and the rule is built from those parts (``ScheduleForm.recurrence``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django import forms
 from django.utils import timezone
@@ -20,12 +20,11 @@ from peerpath.core.form_fields import NativeDateInput
 from peerpath.directory.choices import Family, ForWhom, Kind
 from peerpath.directory.geo import looks_like_postcode
 from peerpath.directory.models import Location
+from peerpath.directory.recurrence import YEARS_AHEAD, Recurrence, Repeats
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-LAST_WEEK_OF_MONTH = 5
 LENGTHS = (
     (30, _("30 minutes")),
     (45, _("45 minutes")),
@@ -35,19 +34,6 @@ LENGTHS = (
     (150, _("2 hours 30 minutes")),
     (180, _("3 hours")),
 )
-
-
-class Repeats:
-    WEEKLY = "weekly"
-    FORTNIGHTLY = "fortnightly"
-    MONTHLY = "monthly"
-    ONCE = "once"
-    CHOICES = (
-        (WEEKLY, _("Every week")),
-        (FORTNIGHTLY, _("Every 2 weeks")),
-        (MONTHLY, _("Every month, on the same weekday (for example, the second Tuesday)")),
-        (ONCE, _("Just once")),
-    )
 
 
 class TimeInput(forms.TimeInput):
@@ -61,9 +47,6 @@ class TimeInput(forms.TimeInput):
 
 def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, time), timezone.get_current_timezone())
-
-
-YEARS_AHEAD = 2
 
 
 def _not_in_the_past(day: dt.date | None, message: StrOrPromise) -> dt.date | None:
@@ -82,6 +65,32 @@ def _not_too_far_ahead(day: dt.date | None) -> dt.date | None:
 
 
 # Listings -------------------------------------------------------------------------------------
+
+
+class ListingValues(TypedDict):
+    """What the listing form sets: keyword arguments of ``service_create``/``service_update``."""
+
+    name: str
+    kind: str
+    summary: str
+    provider_name: str
+    for_whom: list[str]
+    family: list[str]
+    what_you_do: str
+    first_visit: str
+    languages: list[str]
+    is_free: bool
+    cost: str
+    online: bool
+    location: Location | None
+    booking_required: bool
+    capacity: int | None
+    how_to_join: str
+    phone: str
+    email: str
+    website: str
+    last_checked_on: dt.date
+    facilitators: list[User]
 
 
 class ListingForm(forms.Form):
@@ -294,7 +303,7 @@ class ListingForm(forms.Form):
             self.add_error("cost", _("Say what it costs, for example £3 a session."))
         return data
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> ListingValues:
         """Keyword arguments for ``service_create`` and ``service_update``."""
         data = self.cleaned_data
         booking = data["booking"] == "book"
@@ -402,7 +411,7 @@ class ScheduleForm(forms.Form):
     )
     repeats = forms.ChoiceField(
         label=_("How often"),
-        choices=Repeats.CHOICES,
+        choices=Repeats.choices,
         error_messages={"required": _("Choose how often it happens.")},
         widget=forms.RadioSelect,
     )
@@ -432,22 +441,11 @@ class ScheduleForm(forms.Form):
     def first_starts_at(self) -> dt.datetime:
         return local_datetime(self.cleaned_data["first_date"], self.cleaned_data["start_time"])
 
-    def rrule(self) -> str:
-        return rule_for(self.cleaned_data["repeats"], self.cleaned_data["first_date"])
-
-
-def rule_for(repeats: str, first: dt.date) -> str:
-    """The iCalendar rule for "every week", "every 2 weeks", "monthly on the same weekday"
-    (the fifth Tuesday becomes the last Tuesday, which every month has) or "once"."""
-    day = WEEKDAY_CODES[first.weekday()]
-    if repeats == Repeats.WEEKLY:
-        return f"FREQ=WEEKLY;BYDAY={day}"
-    if repeats == Repeats.FORTNIGHTLY:
-        return f"FREQ=WEEKLY;INTERVAL=2;BYDAY={day}"
-    if repeats == Repeats.MONTHLY:
-        week = (first.day - 1) // 7 + 1
-        return f"FREQ=MONTHLY;BYDAY={-1 if week == LAST_WEEK_OF_MONTH else week}{day}"
-    return "FREQ=DAILY;COUNT=1"
+    def recurrence(self) -> Recurrence:
+        """How often, built from the choice and the first date (``recurrence.Recurrence``)."""
+        return Recurrence.from_first_date(
+            self.cleaned_data["repeats"], self.cleaned_data["first_date"]
+        )
 
 
 class ScheduleEndForm(forms.Form):
@@ -525,6 +523,7 @@ _ORDINALS = {
 
 def describe_schedule(schedule: Any) -> str:
     """A repeating time in plain words: "Every Tuesday, 10:00 to 11:30"."""
+    from django.utils.dates import WEEKDAYS
     from django.utils.formats import date_format
 
     first = timezone.localtime(schedule.first_starts_at)
@@ -533,29 +532,27 @@ def describe_schedule(schedule: Any) -> str:
         "start": first.strftime("%H:%M"),
         "end": ends.strftime("%H:%M"),
     }
-    weekday = date_format(first, "l")
-    parts = dict(part.split("=", 1) for part in schedule.rrule.split(";") if "=" in part)
-    frequency, interval = parts.get("FREQ"), parts.get("INTERVAL", "1")
-    byday = parts.get("BYDAY", "")
-    if parts.get("COUNT") == "1":
+    shape = Recurrence.from_rule(schedule.rrule, first.replace(tzinfo=None))
+    weekday = WEEKDAYS[shape.weekday] if shape is not None else ""
+    if shape is None:
+        text = _("Repeats (%(rule)s), %(hours)s") % {"rule": schedule.rrule, "hours": hours}
+    elif shape.repeats == Repeats.ONCE:
         text = _("Once, on %(date)s, %(hours)s") % {
             "date": date_format(first, "l j F Y"),
             "hours": hours,
         }
-    elif frequency == "WEEKLY" and interval == "1" and len(byday) == 2:  # noqa: PLR2004
+    elif shape.repeats == Repeats.WEEKLY:
         text = _("Every %(day)s, %(hours)s") % {"day": weekday, "hours": hours}
-    elif frequency == "WEEKLY" and interval == "2" and len(byday) == 2:  # noqa: PLR2004
+    elif shape.repeats == Repeats.FORTNIGHTLY:
         text = _("Every other %(day)s, %(hours)s") % {"day": weekday, "hours": hours}
-    elif frequency == "MONTHLY" and byday[:-2].lstrip("+").lstrip("-").isdigit():
-        ordinal = _ORDINALS.get(int(byday[:-2]), byday[:-2])
+    else:
+        ordinal = _ORDINALS[shape.week_of_month or -1]
         text = _("The %(ordinal)s %(day)s of each month, %(hours)s") % {
             "ordinal": ordinal,
             "day": weekday,
             "hours": hours,
         }
-    else:
-        text = _("Repeats (%(rule)s), %(hours)s") % {"rule": schedule.rrule, "hours": hours}
-    if schedule.until and parts.get("COUNT") != "1":
+    if schedule.until and (shape is None or shape.repeats != Repeats.ONCE):
         text = _("%(text)s, until %(date)s") % {
             "text": text,
             "date": date_format(schedule.until, "j F Y"),

@@ -145,7 +145,7 @@ def listing_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def listing(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
-    _me, organisation, service = _managed_listing(request, slug, public_id)
+    user, organisation, service = _managed_listing(request, slug, public_id)
     today = clock.today()
     schedules = [
         {"schedule": schedule, "words": describe_schedule(schedule)}
@@ -159,7 +159,7 @@ def listing(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
             "organisation": organisation,
             "service": service,
             "schedules": schedules,
-            "facilitators": list(service.facilitators.all()),
+            "facilitators": access.listing_facilitators(user, service),
         },
     )
 
@@ -238,7 +238,16 @@ def location_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = access.get_listings_organisation(user, slug)
     form = LocationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        location = location_create(actor=user, organisation=organisation, **form.cleaned_data)
+        data = form.cleaned_data
+        location = location_create(
+            actor=user,
+            organisation=organisation,
+            name=data["name"],
+            address=data["address"],
+            area=data["area"],
+            postcode=data["postcode"],
+            directions=data["directions"],
+        )
         messages.success(
             request, _("%(name)s has been added. You can now choose it.") % {"name": location.name}
         )
@@ -265,7 +274,16 @@ def location_edit(request: HttpRequest, slug: str, public_id: str) -> HttpRespon
     }
     form = LocationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        location_update(actor=user, location=location, **form.cleaned_data)
+        data = form.cleaned_data
+        location_update(
+            actor=user,
+            location=location,
+            name=data["name"],
+            address=data["address"],
+            area=data["area"],
+            postcode=data["postcode"],
+            directions=data["directions"],
+        )
         messages.success(request, _("Your changes have been saved."))
         return redirect("staff_listings", slug=slug)
     return render(
@@ -289,7 +307,7 @@ def schedule_create_view(request: HttpRequest, slug: str, public_id: str) -> Htt
             service=service,
             first_starts_at=form.first_starts_at(),
             duration_minutes=form.cleaned_data["duration_minutes"],
-            rrule=form.rrule(),
+            recurrence=form.recurrence(),
             until=form.cleaned_data["last_date"],
         )
         messages.success(
@@ -399,7 +417,7 @@ def session_cancel(request: HttpRequest, slug: str, public_id: str) -> HttpRespo
         return back
     form = SessionCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        occurrence_cancel(occurrence=occurrence, note=form.cleaned_data["note"], actor=user)
+        occurrence_cancel(actor=user, occurrence=occurrence, note=form.cleaned_data["note"])
         return _done(request, occurrence, _("The session is cancelled."))
     return render(
         request,
@@ -421,10 +439,10 @@ def session_move(request: HttpRequest, slug: str, public_id: str) -> HttpRespons
     )
     if request.method == "POST" and form.is_valid():
         occurrence_move(
+            actor=user,
             occurrence=occurrence,
             starts_at=form.starts_at(),
             note=form.cleaned_data["note"],
-            actor=user,
         )
         return _done(request, occurrence, _("The session has been moved."))
     return render(

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from peerpath.core.actors import WORKER
 from peerpath.directory import alerts  # noqa: F401 - registers the saved-search check
-from peerpath.directory.models import Schedule
-from peerpath.directory.services import occurrences_expand
+from peerpath.directory.services import occurrences_expand_all
 from peerpath.jobs.registry import periodic
 
 
 @periodic("directory.expand_occurrences", every=dt.timedelta(hours=24))
 def expand_occurrences() -> int:
-    return sum(
-        occurrences_expand(schedule=schedule)
-        for schedule in Schedule.objects.filter(service__is_active=True)
-    )
+    return occurrences_expand_all(actor=WORKER)

@@ -19,6 +19,7 @@ from peerpath.bookings.services import (
     booking_cancel,
     booking_create,
 )
+from peerpath.core.actors import OPERATOR
 from peerpath.directory.models import Location, Schedule, Service
 from peerpath.directory.services import occurrences_expand
 from peerpath.jobs.models import Job
@@ -56,7 +57,7 @@ def session(organisation):
         first_starts_at=dt.datetime(2026, 11, 26, 13, 30, tzinfo=LONDON),
         rrule="FREQ=WEEKLY;BYDAY=TH",
     )
-    occurrences_expand(schedule=schedule)
+    occurrences_expand(actor=OPERATOR, schedule=schedule)
     return service.occurrences.order_by("starts_at").first()
 
 
@@ -122,6 +123,44 @@ def test_an_offer_that_runs_out_passes_to_the_next_person(organisation, session,
     assert Job.objects.filter(task="bookings.expire_offer").count() == 2
 
 
+def test_an_offer_running_out_and_the_next_offer_are_audited_as_the_worker(
+    organisation, session, clock
+):
+    from peerpath.audit.models import AuditEvent
+    from peerpath.core.actors import WORKER
+
+    first, second, third, fourth = _mums(organisation, 4)
+    booked = booking_create(actor=first, occurrence=session)
+    booking_create(actor=second, occurrence=session)
+    slow = booking_create(actor=third, occurrence=session)
+    next_in_line = booking_create(actor=fourth, occurrence=session)
+    booking_cancel(actor=first, booking=booked)
+    offered = AuditEvent.objects.get(object_id=str(slow.public_id), detail__startswith="offered")
+    assert (offered.actor, offered.fields) == (first, ["offered_until", "status"])
+
+    clock.shift(dt.timedelta(hours=24, seconds=1))
+    for job in jobs_claim(worker_id="w", limit=10, lease_seconds=60):
+        job_run(job=job, worker_id="w")
+    by_worker = AuditEvent.objects.filter(actor_label=WORKER.label, actor__isnull=True)
+    assert set(by_worker.values_list("object_id", "detail")) == {
+        (str(slow.public_id), "offer ran out"),
+        (str(next_in_line.public_id), "offered from the waiting list"),
+    }
+
+
+def test_the_expiry_task_takes_an_id_and_does_nothing_for_a_booking_no_longer_offered(
+    organisation, session
+):
+    from peerpath.bookings.tasks import expire_offer
+
+    (mum,) = _mums(organisation, 1)
+    booking = booking_create(actor=mum, occurrence=session)
+    expire_offer(booking_id=booking.pk)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.BOOKED
+    expire_offer(booking_id=0)  # gone: nothing to do
+
+
 def test_she_books_and_cancels_from_the_pages_and_nobody_else_can_cancel_hers(
     organisation, session
 ):
@@ -149,7 +188,7 @@ def test_a_cancelled_session_offers_no_places_and_says_so(organisation, session)
     booked = booking_create(actor=first, occurrence=session)
     booking_create(actor=second, occurrence=session)
     waiting = booking_create(actor=third, occurrence=session)
-    occurrence_cancel(occurrence=session, note="The hall is flooded.")
+    occurrence_cancel(actor=OPERATOR, occurrence=session, note="The hall is flooded.")
     booking_cancel(actor=first, booking=booked)
     waiting.refresh_from_db()
     assert waiting.status == BookingStatus.WAITING  # nobody is offered a place that is not there
@@ -172,6 +211,6 @@ def test_an_offer_cannot_be_taken_once_the_session_is_cancelled(organisation, se
     booking_cancel(actor=first, booking=booked)
     offered.refresh_from_db()
     assert offered.status == BookingStatus.OFFERED
-    occurrence_cancel(occurrence=session)
+    occurrence_cancel(actor=OPERATOR, occurrence=session)
     with pytest.raises(BookingError, match="cancelled"):
         booking_accept_offer(actor=third, booking=offered)

@@ -16,6 +16,7 @@ from peerpath.accounts.choices import Role
 from peerpath.audit.models import AuditEvent
 from peerpath.bookings.models import Booking, BookingStatus
 from peerpath.bookings.services import booking_create
+from peerpath.core.actors import OPERATOR
 from peerpath.directory.models import Location, Schedule, Service
 from peerpath.directory.services import occurrences_expand
 
@@ -49,7 +50,7 @@ def _group(organisation, *, booking_required=True):
         first_starts_at=dt.datetime(2026, 11, 16, 10, 0, tzinfo=LONDON),
         rrule="FREQ=WEEKLY;BYDAY=MO",
     )
-    occurrences_expand(schedule=schedule)
+    occurrences_expand(actor=OPERATOR, schedule=schedule)
     return service
 
 

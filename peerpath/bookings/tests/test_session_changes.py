@@ -12,6 +12,7 @@ from conftest import make_person
 from peerpath.accounts.choices import Role
 from peerpath.bookings.models import BookingStatus
 from peerpath.bookings.services import booking_create
+from peerpath.core.actors import OPERATOR
 from peerpath.directory.models import Location, Schedule, Service
 from peerpath.directory.services import (
     location_update,
@@ -53,7 +54,7 @@ def course(organisation, clock):
         first_starts_at=dt.datetime(2026, 11, 24, 10, 0, tzinfo=LONDON),
         rrule="FREQ=WEEKLY;BYDAY=TU",
     )
-    occurrences_expand(schedule=schedule)
+    occurrences_expand(actor=OPERATOR, schedule=schedule)
     return service
 
 

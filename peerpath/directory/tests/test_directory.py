@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from peerpath.core.actors import OPERATOR
 from peerpath.directory.choices import Kind
 from peerpath.directory.models import Location, Occurrence, Schedule, Service
 from peerpath.directory.services import occurrence_cancel, occurrences_expand
@@ -55,7 +56,7 @@ def _group(
         first_starts_at=dt.datetime(2026, 10, 1, hour, 0, tzinfo=LONDON),
         rrule=rule,
     )
-    occurrences_expand(schedule=schedule)
+    occurrences_expand(actor=OPERATOR, schedule=schedule)
     return service
 
 
@@ -74,7 +75,7 @@ def test_a_weekly_group_keeps_its_local_time_when_the_clocks_change(organisation
 def test_expanding_twice_adds_nothing(organisation):
     service = _group(organisation, name="Thursday group")
     before = service.occurrences.count()
-    occurrences_expand(schedule=service.schedules.get())
+    occurrences_expand(actor=OPERATOR, schedule=service.schedules.get())
     assert service.occurrences.count() == before == 8
 
 
@@ -154,7 +155,7 @@ def test_the_search_costs_the_same_queries_for_2_or_20_groups(client, organisati
 
 def test_a_listing_shows_the_next_six_dates_with_cancellations(client, organisation):
     service = _group(organisation, name="Thursday group", rule="FREQ=WEEKLY;BYDAY=TH")
-    occurrence_cancel(occurrence=service.occurrences.first(), note="Hall closed")
+    occurrence_cancel(actor=OPERATOR, occurrence=service.occurrences.first(), note="Hall closed")
     html = client.get(
         reverse("service_detail", kwargs={"public_id": service.public_id})
     ).content.decode()

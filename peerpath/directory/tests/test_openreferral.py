@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from jsonschema.validators import validator_for
 
+from peerpath.core import clock
 from peerpath.directory.demo import seed_directory
 
 SCHEMAS = Path(settings.BASE_DIR).parent / "shared" / "reference" / "hsds-3.0" / "schema"
@@ -90,8 +92,9 @@ EXAMPLES = SCHEMAS.parent / "examples"
 
 
 def test_import_of_an_export_gives_back_the_same_export(client, organisation):
+    from peerpath.core.actors import IMPORT
     from peerpath.directory.models import Location, Occurrence, Schedule, Service
-    from peerpath.directory.openreferral import service_from_hsds
+    from peerpath.directory.openreferral_import import openreferral_import
 
     seed_directory(organisation)
     before = client.get(reverse("openreferral_services"), {"per_page": 100}).json()["contents"]
@@ -99,37 +102,74 @@ def test_import_of_an_export_gives_back_the_same_export(client, organisation):
     Schedule.objects.all().delete()
     Service.objects.all().delete()
     Location.objects.all().delete()
-    for service in before:
-        service_from_hsds(service, organisation=organisation)
+    results = openreferral_import(
+        json.dumps(before).encode(), actor=IMPORT, organisation=organisation
+    )
+    assert {result.action for result in results} == {"created"}
     after = client.get(reverse("openreferral_services"), {"per_page": 100}).json()["contents"]
     for item in (*before, *after):
         item.pop("last_modified")
     assert after == before
 
 
-def test_the_published_example_imports_with_what_peerpath_can_hold(organisation):
+def _import_example(organisation, example, tmp_path) -> str:
+    path = tmp_path / "example.json"
+    path.write_text(json.dumps(example))
     out = io.StringIO()
-    call_command(
-        "import_openreferral",
-        str(EXAMPLES / "service_full.json"),
-        "--organisation",
-        organisation.slug,
-        stdout=out,
-    )
+    call_command("import_openreferral", str(path), "--organisation", organisation.slug, stdout=out)
+    return out.getvalue()
+
+
+def test_the_published_example_is_refused_naming_what_peerpath_cannot_hold(organisation, tmp_path):
+    from django.core.management import CommandError
+
     from peerpath.directory.models import Service
 
     example = json.loads((EXAMPLES / "service_full.json").read_text())
+    with pytest.raises(CommandError) as refused:
+        _import_example(organisation, example, tmp_path)
+    problems = str(refused.value).splitlines()[1:]
+    fields = {problem.split(", field ")[1].split(":")[0] for problem in problems}
+    assert {
+        "fees_description",  # over 100 characters
+        "service_at_locations[0].location.latitude",  # 100: off the earth
+        "service_at_locations[0].location.addresses[0].postal_code",  # not a UK postcode
+        "schedules[0].byday",  # two days: PeerPath's times are on one day
+        "schedules[0].bymonthday",
+        "schedules[0].count",
+    } <= fields
+    assert all(problem.startswith("item 1 (Community Counselling), field ") for problem in problems)
+    assert not Service.objects.exists()
+
+
+def test_the_published_example_imports_with_what_peerpath_can_hold(organisation, tmp_path):
+    from peerpath.directory.models import Service
+
+    example = json.loads((EXAMPLES / "service_full.json").read_text())
+    example["description"] = example["description"][:200]
+    example["fees_description"] = "£50 an hour for non-NHS patients"
+    location = example["service_at_locations"][0]["location"]
+    location["latitude"], location["longitude"] = 50.72, -3.53
+    location["addresses"][0]["postal_code"] = "EX1 1AA"
+    (schedule,) = example["schedules"]
+    dtstart = clock.today() + dt.timedelta(days=7)
+    schedule.update({"dtstart": dtstart.isoformat(), "byday": "TH", "until": None, "count": None})
+    for key in ("bymonthday", "byweekno", "byyearday"):
+        schedule.pop(key)
+
+    out = _import_example(organisation, example, tmp_path)
     service = Service.objects.get(public_id=example["id"])
     assert service.name == example["name"]
     assert service.kind == "other"
     assert service.website == example["url"]
+    assert (service.is_free, service.cost) == (False, "£50 an hour for non-NHS patients")
     assert (
         service.location.area
         == example["service_at_locations"][0]["location"]["addresses"][0]["city"]
     )
     assert "ur" in service.languages
-    assert service.schedules.count() == len(example["schedules"])
-    assert "Imported 1 services." in out.getvalue()
+    assert service.schedules.get().rrule == "FREQ=WEEKLY;BYDAY=TH"
+    assert "Imported 1 services." in out
 
 
 def test_importing_a_file_that_is_not_json_says_so(organisation, tmp_path):
@@ -137,5 +177,62 @@ def test_importing_a_file_that_is_not_json_says_so(organisation, tmp_path):
 
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
-    with pytest.raises(CommandError, match="Could not read"):
+    with pytest.raises(CommandError, match="file: is not valid JSON"):
         call_command("import_openreferral", str(broken), "--organisation", organisation.slug)
+
+
+def _hsds_property(schema: dict, path: list[str]) -> dict | None:
+    node = schema
+    for name in path:
+        if node.get("type") == "array":
+            node = node["items"]
+        node = node.get("properties", {}).get(name)
+        if node is None:
+            return None
+    return node
+
+
+def test_what_the_import_reads_has_the_types_hsds_gives_it():
+    """PeerPath's own checks (no schema at run time) agree with HSDS 3.0 on every field."""
+    from peerpath.directory.openreferral_import import SERVICE
+
+    schema = json.loads((SCHEMAS / "service.json").read_text())
+    words = {
+        "text": {"string"},
+        "uuid": {"string"},
+        "date": {"string"},
+        "number": {"number"},
+        "integer": {"number", "integer"},
+        "list": {"array"},
+        "object": {"object"},
+    }
+    checked = 0
+
+    def walk(spec, path):
+        nonlocal checked
+        for name, sub in spec.fields.items():
+            here = [*path, name]
+            hsds = _hsds_property(schema, here)
+            assert hsds is not None, ".".join(here)
+            assert hsds["type"] in words[sub.kind], (".".join(here), hsds["type"])
+            if sub.kind == "uuid":
+                assert hsds.get("format") == "uuid", ".".join(here)
+            checked += 1
+            target = sub.items if sub.kind == "list" else sub
+            if target is not None and target.fields:
+                walk(target, here)
+
+    walk(SERVICE, [])
+    assert checked > 50
+
+
+def test_an_export_passes_the_import_checks_and_hsds(client, organisation):
+    from peerpath.core.actors import IMPORT
+    from peerpath.directory.openreferral_import import openreferral_import
+
+    seed_directory(organisation)
+    page = client.get(reverse("openreferral_services"), {"per_page": 100}).json()
+    results = openreferral_import(
+        json.dumps(page).encode(), actor=IMPORT, organisation=organisation, dry_run=True
+    )
+    assert {result.action for result in results} == {"unchanged"}

@@ -15,6 +15,7 @@ from conftest import make_person
 from peerpath.accounts.choices import Role
 from peerpath.accounts.subject_rights import member_data_export, user_erase
 from peerpath.audit.models import AuditEvent
+from peerpath.core.actors import OPERATOR
 from peerpath.directory import alerts
 from peerpath.directory.choices import Family, Kind
 from peerpath.directory.models import Location, SavedSearch, Schedule, Service
@@ -51,7 +52,7 @@ def _group(organisation, *, name, area="Exeter", for_whom=("pregnant",), day=25)
         first_starts_at=dt.datetime(2026, 11, day, 10, 0, tzinfo=LONDON),
         rrule="FREQ=WEEKLY",
     )
-    occurrences_expand(schedule=schedule)
+    occurrences_expand(actor=OPERATOR, schedule=schedule)
     return service
 
 

@@ -17,10 +17,12 @@ from peerpath.accounts.access import can_manage_listings
 from peerpath.audit.models import AuditEvent
 from peerpath.bookings.models import Booking, BookingStatus
 from peerpath.bookings.services import booking_create
+from peerpath.core.actors import OPERATOR
 from peerpath.directory import alerts
 from peerpath.directory.choices import ForWhom, Kind
 from peerpath.directory.gaps import gaps_find
 from peerpath.directory.models import Location, Occurrence, Schedule, Service
+from peerpath.directory.recurrence import Recurrence, rule_for
 from peerpath.directory.services import (
     location_create,
     occurrence_cancel,
@@ -32,7 +34,7 @@ from peerpath.directory.services import (
     service_deactivate,
     service_update,
 )
-from peerpath.directory.staff_forms import describe_schedule, rule_for
+from peerpath.directory.staff_forms import describe_schedule
 from peerpath.jobs.models import Job
 from peerpath.notifications.models import Delivery, DeliveryStatus, Notification
 
@@ -52,7 +54,7 @@ def _local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)), LONDON)
 
 
-def _listing(organisation, actor=None, *, name="Tuesday group", area="Exeter", **values):
+def _listing(organisation, actor=OPERATOR, *, name="Tuesday group", area="Exeter", **values):
     place = location_create(
         actor=actor,
         organisation=organisation,
@@ -71,13 +73,13 @@ def _listing(organisation, actor=None, *, name="Tuesday group", area="Exeter", *
     return service_create(actor=actor, organisation=organisation, name=name, **fields)
 
 
-def _weekly(service, actor=None, *, day=dt.date(2026, 3, 3), hour=10, rule="weekly"):
+def _weekly(service, actor=OPERATOR, *, day=dt.date(2026, 3, 3), hour=10, rule="weekly"):
     return schedule_create(
         actor=actor,
         service=service,
         first_starts_at=_local(day, hour),
         duration_minutes=90,
-        rrule=rule_for(rule, day),
+        recurrence=Recurrence.from_first_date(rule, day),
     )
 
 
@@ -156,7 +158,7 @@ def test_a_weekly_schedule_makes_its_sessions_at_once(organisation, coordinator)
     ("repeats", "first", "expected"),
     [
         ("fortnightly", dt.date(2026, 3, 3), ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", [3, 17, 31])),
-        ("monthly", dt.date(2026, 3, 10), ("FREQ=MONTHLY;BYDAY=2TU", [10])),
+        ("monthly", dt.date(2026, 3, 10), ("FREQ=MONTHLY;BYDAY=+2TU", [10])),
         ("monthly", dt.date(2026, 3, 31), ("FREQ=MONTHLY;BYDAY=-1TU", [31])),
         ("once", dt.date(2026, 3, 5), ("FREQ=DAILY;COUNT=1", [5])),
     ],
@@ -210,7 +212,7 @@ def test_cancelling_a_booked_session_tells_her_and_withdraws_her_reminders(
     assert _reminder_deliveries(booking).filter(status=DeliveryStatus.PENDING).exists()
     Job.objects.all().delete()
 
-    occurrence_cancel(occurrence=session, note="The hall is closed.", actor=coordinator)
+    occurrence_cancel(actor=coordinator, occurrence=session, note="The hall is closed.")
 
     told = Notification.objects.get(idempotency_key=f"booking:{booking.public_id}:cancelled:")
     assert (told.recipient, told.purpose, told.context) == (
@@ -287,7 +289,7 @@ def test_ending_a_schedule_removes_later_sessions_but_cancels_a_booked_one(
     # The daily expansion does not bring them back.
     from peerpath.directory.services import occurrences_expand
 
-    occurrences_expand(schedule=schedule)
+    occurrences_expand(actor=OPERATOR, schedule=schedule)
     assert service.occurrences.count() == 3
 
 
@@ -455,14 +457,14 @@ def test_gaps_count_every_providers_sessions_for_the_stage_and_area(
 ):
     ours = _listing(organisation, coordinator, area="Exeter")
     _weekly(ours, coordinator)  # Tuesdays 10am, for babies
-    theirs = _listing(other_organisation, None, name="Their group", area="Exeter")
-    _weekly(theirs, None, day=dt.date(2026, 3, 5), hour=19)  # Thursdays 7pm
+    theirs = _listing(other_organisation, OPERATOR, name="Their group", area="Exeter")
+    _weekly(theirs, OPERATOR, day=dt.date(2026, 3, 5), hour=19)  # Thursdays 7pm
     online = _listing(
-        other_organisation, None, name="Online", area="Crediton", location=None, online=True
+        other_organisation, OPERATOR, name="Online", area="Crediton", location=None, online=True
     )
-    _weekly(online, None, day=dt.date(2026, 3, 4), hour=13)
+    _weekly(online, OPERATOR, day=dt.date(2026, 3, 4), hour=13)
     cancelled = ours.occurrences.first()
-    occurrence_cancel(occurrence=cancelled)
+    occurrence_cancel(actor=OPERATOR, occurrence=cancelled)
 
     found = gaps_find()
     exeter = found.grid(ForWhom.BABY_0_12, "Exeter")
@@ -530,8 +532,8 @@ def test_the_gaps_page_costs_the_same_few_queries_however_big_the_directory(
     few = _queries(client, url, {"stage": "baby_0_12"})
     for number in range(5):
         _weekly(
-            _listing(other_organisation, None, name=f"Group {number}", area=f"Town {number}"),
-            None,
+            _listing(other_organisation, OPERATOR, name=f"Group {number}", area=f"Town {number}"),
+            OPERATOR,
             hour=9 + 2 * number,
         )
     assert _queries(client, url, {"stage": "baby_0_12"}) == few == 8
