@@ -8,7 +8,9 @@ from peerpath.accounts.access import can_manage_listings
 from peerpath.core.staff_tools import StaffLink, register_link
 
 register_link(
-    StaffLink(_("Listings and sessions on Find support"), "staff_listings", can_manage_listings, order=30)
+    StaffLink(
+        _("Listings and sessions on Find support"), "staff_listings", can_manage_listings, order=30
+    )
 )
 register_link(
     StaffLink(_("Where and when there is nothing on"), "staff_gaps", can_manage_listings, order=40)
