@@ -13,7 +13,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.http import HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.access import admin_organisation_ids, can_use_admin_site
@@ -78,6 +80,16 @@ class ScopedAdmin(ModelAdminBase):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._allowed(request, obj)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponseBase:
+        """A filter Django cannot turn into a query (a year of 30 digits) is treated like any
+        other bad filter: back to the list with Django's "invalid filter" notice, never a 500."""
+        try:
+            return super().changelist_view(request, extra_context)
+        except (OverflowError, ValueError):
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return self.may_add and self._allowed(request)

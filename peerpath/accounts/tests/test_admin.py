@@ -430,3 +430,24 @@ def test_deleting_rows_in_bulk_through_the_admin_code_audits_every_row(admin_use
         str(c.public_id) for c in contacts
     )
     assert set(deleted.values_list("organisation_id", flat=True)) == {organisation.pk}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "at__year=99999999999999999999999999",
+        "at__year=2026&at__month=99999999999999999999",
+        "at__year=2026&at__month=13",
+        "at__year=nonsense",
+    ],
+)
+def test_a_filter_too_big_for_a_date_sends_her_back_to_the_list_not_an_error(
+    admin_client, organisation, query
+):
+    response = admin_client.get(f"{admin_url(AuditEvent, 'changelist')}?{query}")
+
+    assert response.status_code in {200, 302}
+    if response.status_code == 302:
+        assert response["Location"].endswith("?e=1")
+        assert admin_client.get(response["Location"]).status_code == 200
