@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from peerpath.bookings.models import OPEN_STATUSES, Booking, BookingStatus, CalendarFeed
 from peerpath.core import clock
@@ -37,6 +38,17 @@ def calendar_feed_bookings(feed: CalendarFeed) -> QuerySet[Booking]:
         .select_related("occurrence__service__location")
         .order_by("occurrence__starts_at", "pk")
     )
+
+
+def people_booked(sessions: Sequence[Occurrence]) -> dict[int, int]:
+    """{session pk: how many people hold a place}, for sessions anyone has booked."""
+    rows = (
+        Booking.objects.filter(occurrence__in=list(sessions), status=BookingStatus.BOOKED)
+        .values("occurrence")
+        .annotate(people=Count("pk"))
+        .values_list("occurrence", "people")
+    )
+    return dict(rows)
 
 
 def people_booked_ahead(service: Service) -> int:

@@ -48,6 +48,12 @@ def offer_places_to_people_waiting(*, actor: Actor, service: Service) -> None:
     bookings_places_changed(actor=actor, service=service)
 
 
+@hooks.count_people_booked.register
+def count_people_booked(*, sessions: Sequence[Occurrence], counts: dict[int, int]) -> None:
+    for occurrence_id, people in querysets.people_booked(sessions).items():
+        counts[occurrence_id] = counts.get(occurrence_id, 0) + people
+
+
 @hooks.count_people_booked_ahead.register
 def count_people_booked_ahead(*, service: Service, headcount: hooks.Headcount) -> None:
     headcount.people += querysets.people_booked_ahead(service)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -90,26 +91,43 @@ def get_managed_schedule(user: AnyUser, organisation: Organisation, public_id: s
     return schedule
 
 
-def managed_sessions(user: AnyUser, service: Service) -> QuerySet[Occurrence]:
-    """A listing's sessions, each with the number of people holding a place (not who)."""
+def _with_people_booked(sessions: list[Occurrence]) -> list[Occurrence]:
+    """Each session with ``booked``: how many people hold a place (a count, not who, from
+    the apps that take bookings: ``hooks.count_people_booked``)."""
+    counts: dict[int, int] = {}
+    if sessions:
+        hooks.count_people_booked(sessions=sessions, counts=counts)
+    for occurrence in sessions:
+        occurrence.booked = counts.get(occurrence.pk, 0)  # type: ignore[attr-defined]
+    return sessions
+
+
+def managed_sessions(
+    user: AnyUser, service: Service, *, since: dt.datetime, limit: int
+) -> list[Occurrence]:
+    """A listing's sessions from ``since``, in time order, each with the number of people
+    holding a place (not who)."""
     if not can_manage_listings(user, service.organisation_id):
         raise Http404
-    return Occurrence.objects.filter(service=service).annotate(
-        booked=Count("bookings", filter=Q(bookings__status="booked"))
+    return _with_people_booked(
+        list(
+            Occurrence.objects.filter(service=service, starts_at__gte=since).order_by("starts_at")[
+                :limit
+            ]
+        )
     )
 
 
 def get_managed_session(user: AnyUser, organisation: Organisation, public_id: str) -> Occurrence:
+    """One of the organisation's sessions, with the number of people holding a place."""
     if not can_manage_listings(user, organisation):
         raise Http404
     occurrence: Occurrence = get_object_or_404(
-        Occurrence.objects.select_related("service__organisation", "schedule").annotate(
-            booked=Count("bookings", filter=Q(bookings__status="booked"))
-        ),
+        Occurrence.objects.select_related("service__organisation", "schedule"),
         service__organisation=organisation,
         public_id=public_id,
     )
-    return occurrence
+    return _with_people_booked([occurrence])[0]
 
 
 def peer_supporters_of(user: AnyUser, organisation: Organisation) -> QuerySet[User]:

@@ -40,6 +40,12 @@ def listing_capacity_changed(*, actor: Actor, service: Service) -> None:
     """The number of places at a listing's sessions, or whether booking is needed, changed."""
 
 
+@hook
+def count_people_booked(*, sessions: Sequence[Occurrence], counts: dict[int, int]) -> None:
+    """Add to ``counts`` (by session pk) the people holding a place at each session (for the
+    staff pages that say how many will be told)."""
+
+
 @dataclass
 class Headcount:
     """A count the receivers of a hook add to (a hook returns nothing)."""

@@ -363,11 +363,7 @@ def sessions(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
     user, organisation, service = _managed_listing(request, slug, public_id)
     now = clock.now()
     since = now - dt.timedelta(days=RECENT_DAYS)
-    rows = list(
-        access.managed_sessions(user, service)
-        .filter(starts_at__gte=since)
-        .order_by("starts_at")[:SESSIONS_SHOWN]
-    )
+    rows = access.managed_sessions(user, service, since=since, limit=SESSIONS_SHOWN)
     return render(
         request,
         "directory/staff/sessions.jinja",

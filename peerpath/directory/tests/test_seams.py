@@ -43,6 +43,7 @@ def test_bookings_reacts_to_every_directory_hook():
         "session_moved",
         "listing_place_changed",
         "listing_capacity_changed",
+        "count_people_booked",
         "count_people_booked_ahead",
     ):
         receivers = getattr(hooks, name).receivers

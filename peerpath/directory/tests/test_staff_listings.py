@@ -13,7 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import make_person
 from peerpath.accounts.access import can_manage_listings
+from peerpath.accounts.choices import Role
 from peerpath.audit.models import AuditEvent
 from peerpath.bookings.models import Booking, BookingStatus
 from peerpath.bookings.services import booking_create
@@ -543,11 +545,15 @@ def test_sessions_page_costs_the_same_queries_however_many_sessions(organisation
     client = _client(coordinator)
     service = _listing(organisation, coordinator)
     url = _url("staff_sessions", organisation, public_id=service.public_id)
+    _weekly(service, coordinator)
+    booking_create(
+        actor=make_person(organisation, Role.MEMBER), occurrence=service.occurrences.first()
+    )
     client.get(url)
     few = _queries(client, url)
-    _weekly(service, coordinator)
+    _weekly(service, coordinator, day=dt.date(2026, 3, 4))
     _weekly(service, coordinator, day=dt.date(2026, 3, 5))
-    assert Occurrence.objects.filter(service=service).count() == 16
+    assert Occurrence.objects.filter(service=service).count() == 24
     assert _queries(client, url) == few
 
 
