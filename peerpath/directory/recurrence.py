@@ -218,22 +218,31 @@ def _expandable(text: str, dtstart: dt.datetime) -> rr.rrule | None:
 
 
 def expand(
-    text: str, *, first: dt.datetime, end: dt.datetime, until: dt.date | None = None
+    text: str,
+    *,
+    first: dt.datetime,
+    end: dt.datetime,
+    since: dt.datetime | None = None,
+    until: dt.date | None = None,
 ) -> list[dt.datetime] | None:
-    """Start times (naive local wall-clock) from ``first`` up to ``end``: at most
-    MAX_SESSIONS_PER_EXPANSION, stepping at most MAX_RULE_STEPS. None for a rule that is not
-    safe to expand."""
+    """Start times (naive local wall-clock) from ``since`` (or ``first``) up to ``end``: at
+    most MAX_SESSIONS_PER_EXPANSION. None for a rule that is not safe to expand: not one of the
+    shapes above, or with a first session so long ago that MAX_RULE_STEPS steps through it do
+    not reach ``end`` (the bound on the first date, for rules already stored)."""
     rule = _expandable(text, first)
     if rule is None:
         return None
     if until is not None:
         end = min(end, dt.datetime.combine(until, dt.time.max))
     starts: list[dt.datetime] = []
+    steps = 0
     for start in itertools.islice(rule, MAX_RULE_STEPS):
+        steps += 1
         if start > end or len(starts) >= MAX_SESSIONS_PER_EXPANSION:
-            break
-        starts.append(start)
-    return starts
+            return starts
+        if since is None or start >= since:
+            starts.append(start)
+    return starts if steps < MAX_RULE_STEPS else None
 
 
 def hsds_parts(text: str, dtstart: dt.datetime) -> dict[str, Any]:

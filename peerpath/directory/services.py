@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 import logging
 import uuid
 from typing import TYPE_CHECKING
@@ -24,7 +25,7 @@ from peerpath.audit.services import audit_record, changed_fields
 from peerpath.core import clock
 from peerpath.directory import hooks
 from peerpath.directory.choices import time_of_day
-from peerpath.directory.models import Location, Occurrence, Schedule, Service
+from peerpath.directory.models import Location, Occurrence, PostcodeCentroid, Schedule, Service
 from peerpath.directory.recurrence import (
     Recurrence,
     RecurrenceError,
@@ -68,13 +69,16 @@ def _occurrence(schedule: Schedule, start: dt.datetime) -> Occurrence:
     )
 
 
-def schedule_starts(schedule: Schedule, *, until: dt.datetime) -> list[dt.datetime]:
+def schedule_starts(
+    schedule: Schedule, *, until: dt.datetime, since: dt.datetime | None = None
+) -> list[dt.datetime]:
     """Start times from the rule, in local wall-clock time (a 10am group stays at 10am when
-    the clocks change), up to ``until``: at most a bounded number (see ``recurrence``). A rule
-    PeerPath does not make gives none."""
+    the clocks change), from ``since`` (or the first) up to ``until``: at most a bounded
+    number (see ``recurrence``). A rule PeerPath does not make gives none."""
     first = timezone.localtime(schedule.first_starts_at).replace(tzinfo=None)
     end = timezone.localtime(until).replace(tzinfo=None)
-    starts = expand(schedule.rrule, first=first, end=end, until=schedule.until)
+    after = timezone.localtime(since).replace(tzinfo=None) if since is not None else None
+    starts = expand(schedule.rrule, first=first, end=end, since=after, until=schedule.until)
     if starts is None:
         logger.warning("Schedule %s has a rule PeerPath does not expand.", schedule.public_id)
         return []
@@ -93,10 +97,11 @@ def occurrences_expand(*, actor: Actor, schedule: Schedule, weeks: int = EXPAND_
     make. ``actor`` is still required, so every write says who is doing it.
     """
     now = clock.now()
+    since = now - dt.timedelta(days=1)
     starts = [
         s
-        for s in schedule_starts(schedule, until=now + dt.timedelta(weeks=weeks))
-        if s >= now - dt.timedelta(days=1)
+        for s in schedule_starts(schedule, until=now + dt.timedelta(weeks=weeks), since=since)
+        if s >= since
     ]
     created = Occurrence.objects.bulk_create(
         [_occurrence(schedule, start) for start in starts], ignore_conflicts=True
@@ -581,7 +586,7 @@ def schedule_update(
     schedule.save()
     fields = changed_fields(before, schedule)
     now = clock.now()
-    kept = schedule_starts(schedule, until=now + dt.timedelta(weeks=EXPAND_WEEKS))
+    kept = schedule_starts(schedule, until=now + dt.timedelta(weeks=EXPAND_WEEKS), since=now)
     future = Occurrence.objects.filter(schedule=schedule, starts_at__gt=now)
     _sessions_remove(actor=actor, sessions=future.exclude(original_starts_at__in=kept))
     if "duration_minutes" in fields:
@@ -653,3 +658,31 @@ def schedule_end(*, actor: Actor, schedule: Schedule, from_date: dt.date) -> tup
     )
     _listings_changed()
     return removed
+
+
+# Where postcodes are (public reference data) -------------------------------------------------
+
+POSTCODE_BATCH = 5000
+
+
+def postcode_centroids_load(*, actor: Actor, centroids: Iterable[PostcodeCentroid]) -> int:
+    """Add or replace postcode centroids, a batch of 5000 to a transaction (a full ONS file
+    has millions). One audit row says who loaded how many: a centroid is public reference
+    data about a place, not anyone's record, so it is not audited row by row."""
+    loaded = 0
+    batch: list[PostcodeCentroid] = []
+    for centroid in itertools.chain(centroids, [None]):
+        if centroid is not None:
+            batch.append(centroid)
+        if batch and (centroid is None or len(batch) >= POSTCODE_BATCH):
+            with transaction.atomic():
+                PostcodeCentroid.objects.bulk_create(
+                    batch,
+                    update_conflicts=True,
+                    unique_fields=["postcode"],
+                    update_fields=["outward", "latitude", "longitude"],
+                )
+            loaded += len(batch)
+            batch = []
+    audit_record(actor=actor, action=Action.CREATE, detail=f"postcode centroids loaded: {loaded}")
+    return loaded

@@ -495,11 +495,45 @@ def test_a_stored_rule_peerpath_does_not_make_is_not_expanded_and_does_not_spin(
     start = dt.datetime.combine(clock.today(), dt.time(10), tzinfo=dt.UTC)
     from peerpath.directory.services import occurrences_expand
 
-    for rule in ("FREQ=MINUTELY", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=WEEKLY;BYHOUR=1,2"):
-        schedule = Schedule.objects.create(service=service, first_starts_at=start, rrule=rule)
+    long_ago = dt.datetime(1900, 1, 2, 10, tzinfo=dt.UTC)
+    for rule, first in (
+        ("FREQ=MINUTELY", start),
+        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", start),
+        ("FREQ=WEEKLY;BYHOUR=1,2", start),
+        ("FREQ=WEEKLY;BYDAY=TU", long_ago),  # 6,500 weeks to step through before today
+    ):
+        schedule = Schedule.objects.create(service=service, first_starts_at=first, rrule=rule)
         began = time.monotonic()
         assert occurrences_expand(actor=OPERATOR, schedule=schedule) == 0
         assert time.monotonic() - began < 1
+
+
+def test_one_expansion_makes_a_bounded_number_of_sessions(organisation):
+    from peerpath.directory.recurrence import MAX_SESSIONS_PER_EXPANSION
+    from peerpath.directory.services import occurrences_expand
+
+    service = Service.objects.create(
+        organisation=organisation,
+        name="Weekly",
+        kind="peer_group",
+        summary="A group.",
+        last_checked_on=clock.today(),
+    )
+    start = dt.datetime.combine(clock.today(), dt.time(10), tzinfo=dt.UTC)
+    schedule = Schedule.objects.create(
+        service=service, first_starts_at=start, rrule="FREQ=WEEKLY;BYDAY=TU"
+    )
+    made = occurrences_expand(actor=OPERATOR, schedule=schedule, weeks=52 * 5)
+    assert made == MAX_SESSIONS_PER_EXPANSION
+
+    # Past sessions do not count towards the bound: a group running for three years still
+    # has its next eight weeks made.
+    three_years = Schedule.objects.create(
+        service=service,
+        first_starts_at=start - dt.timedelta(weeks=52 * 3),
+        rrule="FREQ=WEEKLY;BYDAY=TU",
+    )
+    assert occurrences_expand(actor=OPERATOR, schedule=three_years) in (8, 9)
 
 
 def test_the_schedule_service_refuses_a_first_session_in_1900(organisation, coordinator):

@@ -1,14 +1,17 @@
+from __future__ import annotations
+
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
+from peerpath.core.actors import OPERATOR
 from peerpath.directory.geo import _FULL, normalise
 from peerpath.directory.models import PostcodeCentroid
+from peerpath.directory.services import postcode_centroids_load
 
-BATCH = 5000
 MAX_LATITUDE = 90
 
 
@@ -25,8 +28,30 @@ class Command(BaseCommand):
         path = Path(options["path"])
         if not path.exists():
             raise CommandError(f"There is no file at {path}.")
-        loaded = skipped = 0
-        batch: list[PostcodeCentroid] = []
+        skipped = 0
+
+        def centroids(
+            reader: csv.DictReader[str], found: dict[str, str]
+        ) -> Iterator[PostcodeCentroid]:
+            nonlocal skipped
+            for row in reader:
+                postcode = normalise(row[found["postcode"]] or "")
+                match = _FULL.match(postcode)
+                try:
+                    latitude = float(row[found["lat"]])
+                    longitude = float(row[found["long"]])
+                except (TypeError, ValueError):
+                    match = None
+                if match is None or not (-MAX_LATITUDE <= latitude <= MAX_LATITUDE):
+                    skipped += 1
+                    continue
+                yield PostcodeCentroid(
+                    postcode=postcode,
+                    outward=match.group(1),
+                    latitude=latitude,
+                    longitude=longitude,
+                )
+
         with path.open(newline="", encoding="utf-8-sig") as source:
             reader = csv.DictReader(source)
             columns = {name.lower().strip(): name for name in reader.fieldnames or []}
@@ -41,40 +66,10 @@ class Command(BaseCommand):
             }
             if None in found.values():
                 raise CommandError("The CSV needs postcode, latitude and longitude columns.")
-            for row in reader:
-                postcode = normalise(row[found["postcode"]] or "")
-                match = _FULL.match(postcode)
-                try:
-                    latitude = float(row[found["lat"]])
-                    longitude = float(row[found["long"]])
-                except (TypeError, ValueError):
-                    match = None
-                if match is None or not (-MAX_LATITUDE <= latitude <= MAX_LATITUDE):
-                    skipped += 1
-                    continue
-                batch.append(
-                    PostcodeCentroid(
-                        postcode=postcode,
-                        outward=match.group(1),
-                        latitude=latitude,
-                        longitude=longitude,
-                    )
-                )
-                if len(batch) >= BATCH:
-                    loaded += self._save(batch)
-                    batch = []
-        loaded += self._save(batch)
+            loaded = postcode_centroids_load(
+                actor=OPERATOR,
+                centroids=centroids(reader, {k: v for k, v in found.items() if v}),
+            )
         self.stdout.write(
             self.style.SUCCESS(f"Loaded {loaded} postcodes; skipped {skipped} unusable rows.")
         )
-
-    @staticmethod
-    @transaction.atomic
-    def _save(batch: list[PostcodeCentroid]) -> int:
-        PostcodeCentroid.objects.bulk_create(
-            batch,
-            update_conflicts=True,
-            unique_fields=["postcode"],
-            update_fields=["outward", "latitude", "longitude"],
-        )
-        return len(batch)
