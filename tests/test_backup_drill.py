@@ -18,6 +18,7 @@ import pytest
 
 from conftest import clock_env
 
+pytestmark = pytest.mark.processes
 ROOT = Path(__file__).resolve().parent.parent
 
 SNAPSHOT = """

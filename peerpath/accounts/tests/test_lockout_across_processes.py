@@ -12,8 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import clock_env
 
+pytestmark = pytest.mark.processes
 ROOT = Path(__file__).resolve().parents[3]
 LOCKED = "locked-out@example.org"
 OPEN = "still-open@example.org"

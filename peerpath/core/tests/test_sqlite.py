@@ -76,6 +76,7 @@ print(failures)
 """
 
 
+@pytest.mark.processes
 def test_concurrent_read_then_write_transactions_never_fail_with_database_is_locked(tmp_path):
     """Four processes with the project's own SQLite settings; deferred mode fails most of these."""
     import sqlite3
