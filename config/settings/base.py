@@ -267,6 +267,16 @@ TWILIO_FROM = env.string("TWILIO_FROM", "")
 VAPID_PUBLIC_KEY = env.string("VAPID_PUBLIC_KEY", "")
 VAPID_PRIVATE_KEY = env.string("VAPID_PRIVATE_KEY", "")
 VAPID_SUBJECT = env.string("VAPID_SUBJECT", "mailto:admin@localhost")
+# Browsers' push services: a subscription is accepted, and a message sent, only to an https
+# address on one of these hosts (a leading dot allows any host under it).
+PUSH_SERVICE_HOSTS = (
+    "fcm.googleapis.com",
+    ".push.services.mozilla.com",
+    ".notify.windows.com",
+    ".push.apple.com",
+)
+# Origins of a local fake push service that tests talk to; empty everywhere else.
+PUSH_TEST_ORIGINS: tuple[str, ...] = ()
 NOTIFICATIONS_BATCH = env.integer("NOTIFICATIONS_BATCH", default=500)
 
 # Worker: how long it sleeps when no job is due, and how long a claim is held.

@@ -6,7 +6,9 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 
 from peerpath.core import clock
@@ -181,10 +183,36 @@ def unread_count(user: User) -> int:
     return int(inbox_for(user).filter(read_at__isnull=True).count())
 
 
+class PushEndpointError(ValueError):
+    """Not a browser push service's address, or another account's."""
+
+
+def push_endpoint_allowed(endpoint: str) -> bool:
+    """An https address of a known browser push service (``PUSH_SERVICE_HOSTS``), never this
+    machine or anything else a request could make the worker call."""
+    parts = urlsplit(endpoint)
+    if f"{parts.scheme}://{parts.netloc}" in settings.PUSH_TEST_ORIGINS:
+        return True
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or not host or parts.port not in (None, 443):
+        return False
+    return any(
+        host.endswith(allowed) if allowed.startswith(".") else host == allowed
+        for allowed in settings.PUSH_SERVICE_HOSTS
+    )
+
+
 @transaction.atomic
 def push_subscription_save(
     *, user: User, endpoint: str, p256dh: str, auth: str
 ) -> PushSubscription:
+    """Her browser's push address. An address another account holds stays with it: a browser
+    that is shared must be switched off by the person who set it up."""
+    if not push_endpoint_allowed(endpoint):
+        raise PushEndpointError("This is not the address of a browser's push service.")
+    existing = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
+    if existing is not None and existing.user_id != user.pk:
+        raise PushEndpointError("This browser already gets notifications for another account.")
     subscription, _ = PushSubscription.objects.update_or_create(
         endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth}
     )

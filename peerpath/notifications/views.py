@@ -18,6 +18,7 @@ from peerpath.jobs.services import job_retry
 from peerpath.notifications import access
 from peerpath.notifications.forms import PreferencesForm, PushSubscriptionForm
 from peerpath.notifications.services import (
+    PushEndpointError,
     delivery_retry,
     inbox_for,
     notification_preferences_update,
@@ -96,7 +97,10 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
     form = PushSubscriptionForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
-    push_subscription_save(user=_user(request), **form.cleaned_data)
+    try:
+        push_subscription_save(user=_user(request), **form.cleaned_data)
+    except PushEndpointError as error:
+        return JsonResponse({"errors": {"endpoint": [str(error)]}}, status=400)
     return JsonResponse({"ok": True})
 
 

@@ -9,7 +9,7 @@ from pywebpush import WebPushException, webpush
 
 from peerpath.notifications.channels import ChannelRejectedError, ChannelRetryLater
 from peerpath.notifications.models import PushSubscription
-from peerpath.notifications.services import push_subscription_delete
+from peerpath.notifications.services import push_endpoint_allowed, push_subscription_delete
 
 TTL_SECONDS = 24 * 60 * 60
 GONE = (404, 410)
@@ -17,6 +17,10 @@ GONE = (404, 410)
 
 def push_send(*, subscription: PushSubscription, title: str, body: str, url: str) -> str:
     """Send one push message to one browser; returns the push service's message location."""
+    if not push_endpoint_allowed(subscription.endpoint):
+        # Saved before addresses were checked, or the list of push services changed.
+        push_subscription_delete(user=subscription.user, endpoint=subscription.endpoint)
+        raise ChannelRejectedError("not a push service's address")
     try:
         response = webpush(
             subscription_info={

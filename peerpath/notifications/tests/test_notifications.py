@@ -280,6 +280,7 @@ def test_web_push_sends_an_encrypted_signed_message_and_forgets_gone_browsers(mu
         channels={plain: [Channel.PUSH]},
     )
     with FakeProviders() as fake:
+        settings.PUSH_TEST_ORIGINS = (fake.url,)
         p256dh, auth = _browser_keys()
         push_subscription_save(
             user=mum, endpoint=f"{fake.url}/push/phone", p256dh=p256dh, auth=auth
@@ -376,11 +377,13 @@ def test_a_browser_signs_up_for_phone_notifications_and_can_stop(mum):
     assert "endpoint" in bad.json()["errors"]
     ok = client.post(
         reverse("push_subscribe"),
-        {"endpoint": "https://push.example/send/abc", "p256dh": "BPk", "auth": "x1"},
+        {"endpoint": "https://fcm.googleapis.com/fcm/send/abc", "p256dh": "BPk", "auth": "x1"},
     )
     assert ok.json() == {"ok": True}
     assert mum.push_subscriptions.count() == 1
-    client.post(reverse("push_unsubscribe"), {"endpoint": "https://push.example/send/abc"})
+    client.post(
+        reverse("push_unsubscribe"), {"endpoint": "https://fcm.googleapis.com/fcm/send/abc"}
+    )
     assert mum.push_subscriptions.count() == 0
 
 
