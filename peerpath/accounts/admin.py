@@ -14,8 +14,7 @@ from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.access import admin_organisation_ids, can_use_admin_site
@@ -83,7 +82,7 @@ class ScopedAdmin(ModelAdminBase):
 
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponseBase:
+    ) -> HttpResponse:
         """A filter Django cannot turn into a query (a year of 30 digits) is treated like any
         other bad filter: back to the list with Django's "invalid filter" notice, never a 500."""
         try:

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
@@ -20,7 +21,7 @@ from peerpath.accounts.choices import (
     Role,
     Stage,
 )
-from peerpath.core.fields import EncryptedJSONField, EncryptedTextField
+from peerpath.core.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
 from peerpath.core.models import BaseModel, Sensitive
 
 
@@ -151,9 +152,10 @@ class MemberProfile(Sensitive, BaseModel):
     membership = models.OneToOneField(
         Membership, on_delete=models.PROTECT, related_name="member_profile"
     )
-    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, blank=True)
-    due_date = models.DateField(_("due date"), null=True, blank=True)
-    baby_birth_date = models.DateField(_("baby's date of birth"), null=True, blank=True)
+    # Encrypted: nothing is filtered on them in the database (ADR 9).
+    stage = EncryptedTextField(_("stage"), choices=Stage.choices, blank=True, default="")
+    due_date = EncryptedDateField(_("due date"), null=True, blank=True)
+    baby_birth_date = EncryptedDateField(_("baby's date of birth"), null=True, blank=True)
     area = models.CharField(_("town or area"), max_length=100, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     experiences = EncryptedJSONField(_("experiences shared"), default=list, blank=True)
@@ -162,15 +164,16 @@ class MemberProfile(Sensitive, BaseModel):
 
     class Meta:
         ordering = ("created_at",)
-        constraints = (
-            models.CheckConstraint(
-                condition=~models.Q(stage=Stage.PREGNANT) | models.Q(baby_birth_date__isnull=True),
-                name="accounts_memberprofile_pregnant_has_no_birth_date",
-            ),
-        )
 
     def __str__(self) -> str:
         return f"Profile of {self.membership.user}"
+
+    def clean(self) -> None:
+        # Checked here, not by a database constraint: the stage and dates are encrypted.
+        if self.stage == Stage.PREGNANT and self.baby_birth_date is not None:
+            raise ValidationError(
+                {"baby_birth_date": _("A baby's date of birth is only for after the birth.")}
+            )
 
     @property
     def experience_labels(self) -> list[str]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from peerpath.core import crypto
 
@@ -72,3 +75,44 @@ class EncryptedJSONField(EncryptedTextField):
     def _empty(self) -> Any:
         default = self.get_default()
         return default if default is not None else None
+
+
+class EncryptedDateField(EncryptedTextField):
+    """A date stored encrypted (a due date, a baby's date of birth): ISO text inside the token.
+
+    Like every encrypted field it cannot be filtered or ordered in the database; forms show
+    it as an ordinary date.
+    """
+
+    description = "Date encrypted at rest"
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        text = super().from_db_value(value, expression, connection)
+        return dt.date.fromisoformat(text) if text else None
+
+    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        if value is None or value == "":
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise ValidationError(_("Enter a real date."), code="invalid") from exc
+
+    def get_prep_value(self, value: Any) -> str | None:
+        date = self.to_python(value)
+        return None if date is None else crypto.encrypt(date.isoformat())
+
+    def value_to_string(self, obj: models.Model) -> str:
+        date = self.value_from_object(obj)
+        return date.isoformat() if date else ""
+
+    def formfield(
+        self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any
+    ) -> Any:
+        from django import forms
+
+        return models.Field.formfield(self, form_class=form_class or forms.DateField, **kwargs)

@@ -35,8 +35,8 @@ CHECK_TASK = "directory.saved_searches_check"
 # Keys that describe what she is looking for; paging and the like are not kept.
 KEPT_KEYS = tuple(SearchForm.base_fields)
 MAX_SAVED_SEARCHES = 10
-QUERY_MAX_LENGTH = SavedSearch._meta.get_field("query").max_length or 1000
-DESCRIPTION_MAX_LENGTH = SavedSearch._meta.get_field("description").max_length or 300
+QUERY_MAX_LENGTH = SavedSearch.QUERY_MAX_LENGTH
+DESCRIPTION_MAX_LENGTH = SavedSearch.DESCRIPTION_MAX_LENGTH
 logger = logging.getLogger(__name__)
 
 
@@ -119,7 +119,8 @@ def saved_search_create(*, user: User, data: QueryDict) -> SavedSearch:
     query = clean_query(data)
     if len(query) > QUERY_MAX_LENGTH:
         raise SavedSearchError(_("This search has too many choices to keep. Choose fewer."))
-    existing = SavedSearch.objects.filter(user=user, query=query).first()
+    digest = SavedSearch.digest(query)
+    existing = SavedSearch.objects.filter(user=user, query_digest=digest).first()
     if existing is not None:
         return existing
     if SavedSearch.objects.filter(user=user).count() >= MAX_SAVED_SEARCHES:
@@ -130,10 +131,13 @@ def saved_search_create(*, user: User, data: QueryDict) -> SavedSearch:
     try:
         with transaction.atomic():
             saved = SavedSearch.objects.create(
-                user=user, query=query, description=_shorten(describe(form))
+                user=user,
+                query=query,
+                query_digest=digest,
+                description=_shorten(describe(form)),
             )
     except IntegrityError:
-        return SavedSearch.objects.get(user=user, query=query)
+        return SavedSearch.objects.get(user=user, query_digest=digest)
     saved.told_about.set(matching_service_ids(query) or set())
     audit_record(actor=user, action=Action.CREATE, obj=saved, fields=["query"])
     return saved

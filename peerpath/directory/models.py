@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.models import Organisation
 from peerpath.core import clock
-from peerpath.core.models import BaseModel
+from peerpath.core.fields import EncryptedTextField
+from peerpath.core.models import BaseModel, Sensitive
 from peerpath.directory.choices import FORMAL_ROUTES, Family, ForWhom, Kind
 
 STALE_AFTER_DAYS = 183  # about six months
@@ -178,24 +180,36 @@ class Occurrence(BaseModel):
         return f"{self.service} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
-class SavedSearch(BaseModel):
+class SavedSearch(Sensitive, BaseModel):
     """ "Tell me when something starts": a search she keeps, checked as listings appear."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
     )
-    query = models.CharField(max_length=1000)  # the search page's query string
-    description = models.CharField(max_length=300)
+    # Encrypted: the query holds her postcode or town and her stage (ADR 9). ``query_digest``
+    # (a keyed hash) is what finds the same search again without reading the query.
+    query = EncryptedTextField()  # the search page's query string
+    query_digest = models.CharField(max_length=64)
+    description = EncryptedTextField()
     told_about = models.ManyToManyField(Service, blank=True, related_name="+")
+
+    QUERY_MAX_LENGTH: ClassVar[int] = 1000
+    DESCRIPTION_MAX_LENGTH: ClassVar[int] = 300
 
     class Meta:
         ordering = ("-created_at",)
         constraints = (
-            models.UniqueConstraint(fields=("user", "query"), name="directory_saved_search_once"),
+            models.UniqueConstraint(
+                fields=("user", "query_digest"), name="directory_saved_search_once"
+            ),
         )
 
     def __str__(self) -> str:
         return f"Saved search {self.public_id}"
+
+    @staticmethod
+    def digest(query: str) -> str:
+        return salted_hmac("peerpath.saved-search", query, algorithm="sha256").hexdigest()
 
 
 class PostcodeCentroid(models.Model):

@@ -52,7 +52,7 @@ def test_erasure_removes_her_email_from_invitations_admin_history_and_push(organ
     volunteer = make_person(organisation, email="volunteer@example.org")
     invitation_accept(invitation=invitation, user=volunteer)
     push_subscription_save(
-        user=volunteer, endpoint="https://push.example/abc", p256dh="k", auth="a"
+        user=volunteer, endpoint="https://fcm.googleapis.com/fcm/send/abc", p256dh="k", auth="a"
     )
     notification_preferences_update(
         actor=volunteer,
