@@ -64,81 +64,85 @@ ADMIN = Rule("admin", allowed=frozenset({"org_admin", "outsider"}), ok=(200, 302
 
 ACCESS: dict[str, Rule] = {
     # Public pages.
-    "home": public(ok=(200,)),
-    "privacy": public(ok=(200,)),
-    "accessibility": public(ok=(200,)),
-    "cookies": public(ok=(200,)),
-    "help_now": public(ok=(200,)),
-    "healthz": public(ok=(200,)),
-    "your_information": public(ok=(200,)),
-    "invitation_accept": public(ok=(404,), kwargs=lambda ctx: {"token": "not-a-real-token"}),
+    "core:home": public(ok=(200,)),
+    "core:privacy": public(ok=(200,)),
+    "core:accessibility": public(ok=(200,)),
+    "core:cookies": public(ok=(200,)),
+    "safeguarding:help_now": public(ok=(200,)),
+    "core:healthz": public(ok=(200,)),
+    "accounts:your_information": public(ok=(200,)),
+    "accounts:invitation_accept": public(
+        ok=(404,), kwargs=lambda ctx: {"token": "not-a-real-token"}
+    ),
     # Her own account: anyone signed in, about themselves only.
-    "account_home": signed_in(ok=(200,)),
-    "account_profile": signed_in(ok=(200,)),
-    "account_consent": signed_in(ok=(200,)),
-    "account_data": signed_in(ok=(200,)),
-    "account_data_json": signed_in(ok=(200,)),
-    "account_data_page": signed_in(ok=(200,)),
-    "account_delete": signed_in(ok=(200,)),
-    "account_supporter_profile": restricted("supporter_matched", "supporter_unmatched"),
+    "accounts:account_home": signed_in(ok=(200,)),
+    "accounts:account_profile": signed_in(ok=(200,)),
+    "accounts:account_consent": signed_in(ok=(200,)),
+    "accounts:account_data": signed_in(ok=(200,)),
+    "accounts:account_data_json": signed_in(ok=(200,)),
+    "accounts:account_data_page": signed_in(ok=(200,)),
+    "accounts:account_delete": signed_in(ok=(200,)),
+    "accounts:account_supporter_profile": restricted("supporter_matched", "supporter_unmatched"),
     # Notifications.
-    "inbox": signed_in(ok=(200,)),
-    "notification_preferences": signed_in(ok=(200,)),
-    "inbox_mark_read": signed_in(ok=(302,), method="post"),
-    "push_subscribe": signed_in(ok=(400,), method="post"),  # an empty form is refused
-    "push_unsubscribe": signed_in(ok=(200,), method="post"),
-    "notification_open": restricted(
+    "notifications:inbox": signed_in(ok=(200,)),
+    "notifications:notification_preferences": signed_in(ok=(200,)),
+    "notifications:inbox_mark_read": signed_in(ok=(302,), method="post"),
+    "notifications:push_subscribe": signed_in(ok=(400,), method="post"),  # an empty form is refused
+    "notifications:push_unsubscribe": signed_in(ok=(200,), method="post"),
+    "notifications:notification_open": restricted(
         "member", kwargs=lambda ctx: {"public_id": ctx["notification"].public_id}, ok=(302,)
     ),
-    "service_worker": public(ok=(200,)),
+    "notifications:service_worker": public(ok=(200,)),
     # Bookings: hers alone.
-    "my_bookings": signed_in(ok=(200,)),
-    "booking_create": signed_in(
+    "bookings:my_bookings": signed_in(ok=(200,)),
+    "bookings:booking_create": signed_in(
         ok=(302,), method="post", kwargs=lambda ctx: {"public_id": ctx["session"].public_id}
     ),
-    "booking_cancel": restricted(
+    "bookings:booking_cancel": restricted(
         "member",
         ok=(302,),
         method="post",
         kwargs=lambda ctx: {"public_id": ctx["booking"].public_id},
     ),
-    "booking_accept": restricted(
+    "bookings:booking_accept": restricted(
         "member",
         ok=(302,),
         method="post",
         kwargs=lambda ctx: {"public_id": ctx["booking"].public_id},
     ),
-    "calendar_feed_create": signed_in(ok=(302,), method="post"),
-    "calendar_feed_reset": signed_in(ok=(302,), method="post"),
+    "bookings:calendar_feed_create": signed_in(ok=(302,), method="post"),
+    "bookings:calendar_feed_reset": signed_in(ok=(302,), method="post"),
     # Her private calendar feed: the secret address is the key, so no sign-in.
-    "calendar_feed": public(ok=(404,), kwargs=lambda ctx: {"token": "not-a-real-token"}),
+    "bookings:calendar_feed": public(ok=(404,), kwargs=lambda ctx: {"token": "not-a-real-token"}),
     # The register: the charity's coordinators and admins, and the group's facilitators.
-    "session_register": restricted(
+    "bookings:session_register": restricted(
         "coordinator", "org_admin", kwargs=lambda ctx: {"public_id": ctx["session"].public_id}
     ),
     # Saved searches: hers alone.
-    "saved_search_create": signed_in(ok=(200,)),
-    "saved_searches": signed_in(ok=(200,)),
-    "saved_search_delete": restricted(
+    "directory:saved_search_create": signed_in(ok=(200,)),
+    "directory:saved_searches": signed_in(ok=(200,)),
+    "directory:saved_search_delete": restricted(
         "member",
         ok=(302,),
         method="post",
         kwargs=lambda ctx: {"public_id": ctx["saved_search"].public_id},
     ),
     # Find support: open to everyone, including its Open Referral UK JSON.
-    "openreferral_services": public(ok=(200,)),
-    "openreferral_service": public(
+    "directory:openreferral_services": public(ok=(200,)),
+    "directory:openreferral_service": public(
         ok=(200,), kwargs=lambda ctx: {"public_id": ctx["service"].public_id}
     ),
-    "find_support": public(ok=(200,)),
-    "service_detail": public(ok=(200,), kwargs=lambda ctx: {"public_id": ctx["service"].public_id}),
-    "service_calendar": public(
+    "directory:find_support": public(ok=(200,)),
+    "directory:service_detail": public(
         ok=(200,), kwargs=lambda ctx: {"public_id": ctx["service"].public_id}
     ),
-    "notification_failures": restricted(
+    "directory:service_calendar": public(
+        ok=(200,), kwargs=lambda ctx: {"public_id": ctx["service"].public_id}
+    ),
+    "notifications:notification_failures": restricted(
         "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
     ),
-    "notification_failure_retry": restricted(
+    "notifications:notification_failure_retry": restricted(
         "org_admin",
         kwargs=lambda ctx: {
             "slug": ctx["organisation"].slug,
@@ -148,34 +152,36 @@ ACCESS: dict[str, Rule] = {
         method="post",
     ),
     # Staff pages.
-    "staff_home": restricted(*STAFF),
-    "staff_member_detail": restricted(
+    "accounts:staff_home": restricted(*STAFF),
+    "accounts:staff_member_detail": restricted(
         "member",
         "supporter_matched",
         "coordinator",
         "org_admin",
         kwargs=lambda ctx: {"public_id": membership_of(ctx["member"], Role.MEMBER).public_id},
     ),
-    "staff_members": restricted(
+    "accounts:staff_members": restricted(
         "coordinator", "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
     ),
-    "staff_member_create": restricted(
+    "accounts:staff_member_create": restricted(
         "coordinator", "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
     ),
-    "staff_invitations": restricted(
+    "accounts:staff_invitations": restricted(
         "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
     ),
-    "audit_search": restricted("org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}),
+    "audit:audit_search": restricted(
+        "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
+    ),
     # Listings, places, times and sessions, and the gaps: the charity's coordinators and admins.
     **{
         name: restricted(
             "coordinator", "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
         )
         for name in (
-            "staff_listings",
-            "staff_listing_create",
-            "staff_location_create",
-            "staff_gaps",
+            "directory:staff_listings",
+            "directory:staff_listing_create",
+            "directory:staff_location_create",
+            "directory:staff_gaps",
         )
     },
     **{
@@ -188,10 +194,10 @@ ACCESS: dict[str, Rule] = {
             },
         )
         for name in (
-            "staff_listing",
-            "staff_listing_edit",
-            "staff_sessions",
-            "staff_schedule_create",
+            "directory:staff_listing",
+            "directory:staff_listing_edit",
+            "directory:staff_sessions",
+            "directory:staff_schedule_create",
         )
     },
     **{
@@ -205,10 +211,10 @@ ACCESS: dict[str, Rule] = {
                 "public_id": ctx["service"].public_id,
             },
         )
-        for name in ("staff_listing_checked",)
+        for name in ("directory:staff_listing_checked",)
     },
     # Taking a listing down starts with a page saying who will be told.
-    "staff_listing_active": restricted(
+    "directory:staff_listing_active": restricted(
         "coordinator",
         "org_admin",
         kwargs=lambda ctx: {
@@ -225,9 +231,9 @@ ACCESS: dict[str, Rule] = {
                 "public_id": ctx["session"].public_id,
             },
         )
-        for name in ("staff_session_cancel", "staff_session_move")
+        for name in ("directory:staff_session_cancel", "directory:staff_session_move")
     },
-    "staff_location_edit": restricted(
+    "directory:staff_location_edit": restricted(
         "coordinator",
         "org_admin",
         kwargs=lambda ctx: {
@@ -235,7 +241,7 @@ ACCESS: dict[str, Rule] = {
             "public_id": ctx["session"].service.location.public_id,
         },
     ),
-    "staff_schedule_end": restricted(
+    "directory:staff_schedule_end": restricted(
         "coordinator",
         "org_admin",
         kwargs=lambda ctx: {

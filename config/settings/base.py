@@ -161,8 +161,8 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "account_home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "accounts:account_home"
+LOGOUT_REDIRECT_URL = "core:home"
 
 # Sign-in, sign-up, verification and MFA: django-allauth.
 ACCOUNT_ADAPTER = "peerpath.accounts.adapters.AccountAdapter"

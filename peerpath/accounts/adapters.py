@@ -62,7 +62,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             if not has_mfa(user):
                 _count_fresh_password_as_confirmation(request)
                 return reverse("mfa_activate_totp")
-            return reverse("staff_home")
+            return reverse("accounts:staff_home")
         return str(super().get_login_redirect_url(request))
 
 

@@ -25,7 +25,7 @@ def health_data_consent_required(view: View) -> View:
         user = request.user
         if isinstance(user, User) and not has_consent(user, ConsentKind.HEALTH_DATA):
             query = urlencode({"next": request.get_full_path()})
-            return HttpResponseRedirect(f"{reverse('account_consent')}?{query}")
+            return HttpResponseRedirect(f"{reverse('accounts:account_consent')}?{query}")
         return view(request, *args, **kwargs)
 
     return guarded

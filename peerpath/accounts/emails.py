@@ -19,7 +19,9 @@ def _send(*, to: str, subject: str, template: str, context: dict[str, object]) -
 
 
 def send_invitation(*, request: HttpRequest, invitation: Invitation, token: str) -> None:
-    link = request.build_absolute_uri(reverse("invitation_accept", kwargs={"token": token}))
+    link = request.build_absolute_uri(
+        reverse("accounts:invitation_accept", kwargs={"token": token})
+    )
     _send(
         to=invitation.email,
         subject=f"You are invited to join {invitation.organisation.name} on PeerPath",

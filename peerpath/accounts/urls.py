@@ -2,6 +2,8 @@ from django.urls import path
 
 from peerpath.accounts import views
 
+app_name = "accounts"
+
 urlpatterns = [
     path("account/", views.account_home, name="account_home"),
     path("account/details/", views.account_profile, name="account_profile"),

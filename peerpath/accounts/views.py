@@ -119,7 +119,7 @@ def account_profile(request: HttpRequest) -> HttpResponse:
                     values.update(health.cleaned_data)
                 member_profile_update(actor=user, profile=profile, **values)
         messages.success(request, _("Your details have been saved."))
-        return redirect("account_home")
+        return redirect("accounts:account_home")
     return render(
         request,
         "accounts/profile.jinja",
@@ -149,7 +149,7 @@ def account_consent(request: HttpRequest) -> HttpResponse:
                 target = request.GET.get("next", "")
                 if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
                     return HttpResponseRedirect(target)
-                return redirect("account_profile")
+                return redirect("accounts:account_profile")
             consent_withdraw(actor=user, user=user, kind=ConsentKind.HEALTH_DATA)
             messages.success(
                 request,
@@ -158,7 +158,7 @@ def account_consent(request: HttpRequest) -> HttpResponse:
                     "details in your profile."
                 ),
             )
-            return redirect("account_home")
+            return redirect("accounts:account_home")
     return render(
         request,
         "accounts/consent.jinja",
@@ -213,7 +213,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         user_erase(actor=user, user=user)
         logout(request)
         messages.success(request, _("Your account has been deleted. Take care of yourself."))
-        return redirect("home")
+        return redirect("core:home")
     return render(request, "accounts/delete.jinja", {"form": form})
 
 
@@ -236,7 +236,7 @@ def account_supporter_profile(request: HttpRequest) -> HttpResponse:
             availability=form.availability(),
         )
         messages.success(request, _("Your peer supporter details have been saved."))
-        return redirect("account_home")
+        return redirect("accounts:account_home")
     return render(request, "accounts/supporter_profile.jinja", {"form": form})
 
 
@@ -331,7 +331,7 @@ def staff_member_create(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             _("Done. We have emailed %(email)s with what to do next.") % {"email": email},
         )
-        return redirect("staff_members", slug=organisation.slug)
+        return redirect("accounts:staff_members", slug=organisation.slug)
     return render(
         request, "accounts/staff_member_create.jinja", {"organisation": organisation, "form": form}
     )
@@ -355,7 +355,7 @@ def staff_invitations(request: HttpRequest, slug: str) -> HttpResponse:
             )
         emails.send_invitation(request=request, invitation=invitation, token=token)
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
-        return redirect("staff_invitations", slug=organisation.slug)
+        return redirect("accounts:staff_invitations", slug=organisation.slug)
     invitations = list(access.invitations_of(user, organisation)[:100])
     return render(
         request,
@@ -384,7 +384,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:  #
             messages.success(
                 request, _("Welcome to %(name)s.") % {"name": invitation.organisation.name}
             )
-            return redirect("staff_home")
+            return redirect("accounts:staff_home")
         return render(request, "accounts/invitation_accept.jinja", context)
     if existing is not None:
         context["sign_in_url"] = f"{reverse('account_login')}?next={request.path}"

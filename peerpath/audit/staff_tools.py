@@ -7,4 +7,4 @@ from django.utils.translation import gettext_lazy as _
 from peerpath.accounts.access import can_view_audit
 from peerpath.core.staff_tools import StaffLink, register_link
 
-register_link(StaffLink(_("Audit log"), "audit_search", can_view_audit, order=60))
+register_link(StaffLink(_("Audit log"), "audit:audit_search", can_view_audit, order=60))

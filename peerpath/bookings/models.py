@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.core.fields import EncryptedTextField
-from peerpath.core.models import BaseModel
+from peerpath.core.models import BaseModel, Sensitive
 from peerpath.directory.models import Occurrence
 
 
@@ -22,7 +22,7 @@ class BookingStatus(models.TextChoices):
 OPEN_STATUSES = (BookingStatus.BOOKED, BookingStatus.WAITING, BookingStatus.OFFERED)
 
 
-class Booking(BaseModel):
+class Booking(Sensitive, BaseModel):
     occurrence = models.ForeignKey(Occurrence, on_delete=models.PROTECT, related_name="bookings")
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
@@ -46,7 +46,7 @@ class Booking(BaseModel):
         return f"Booking {self.public_id} ({self.status})"
 
 
-class CalendarFeed(BaseModel):
+class CalendarFeed(Sensitive, BaseModel):
     """Her private calendar address: a secret token that lists her sessions for her phone.
 
     The token is looked up by its SHA-256 hash and kept encrypted, so the page can show her

@@ -63,7 +63,7 @@ def _remind(booking: Booking) -> None:
         ),
         timezone.make_aware(dt.datetime.combine(starts.date(), MORNING_OF_AT), zone),
     ]
-    link = reverse("my_bookings")
+    link = reverse("bookings:my_bookings")
     for due, key in zip(times, _reminder_keys(booking), strict=True):
         if clock.now() < due < booking.occurrence.starts_at:
             notify(
@@ -154,7 +154,7 @@ def offer_next_place(*, actor: Actor, occurrence: Occurrence) -> Booking | None:
         recipient=waiting.member,
         purpose=WAITING_LIST_OFFER,
         subject=waiting,
-        link=reverse("my_bookings"),
+        link=reverse("bookings:my_bookings"),
         idempotency_key=f"booking:{waiting.public_id}:offer",
         organisation=occurrence.service.organisation,
     )
@@ -219,7 +219,7 @@ def _tell(booking: Booking, *, change: str, version: str) -> None:
         purpose=SESSION_CHANGED,
         subject=booking,
         context={"change": change},
-        link=reverse("my_bookings"),
+        link=reverse("bookings:my_bookings"),
         idempotency_key=f"booking:{booking.public_id}:{change}:{version}",
         organisation=service.organisation,
     )

@@ -2,6 +2,8 @@ from django.urls import path
 
 from peerpath.bookings import views
 
+app_name = "bookings"
+
 urlpatterns = [
     path("find-support/sessions/<uuid:public_id>/book/", views.book, name="booking_create"),
     path("account/bookings/", views.my_bookings, name="my_bookings"),

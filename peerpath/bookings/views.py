@@ -53,7 +53,7 @@ def book(request: HttpRequest, public_id: str) -> HttpResponse:
                     "We will tell you if a place comes up."
                 ),
             )
-    return redirect("my_bookings")
+    return redirect("bookings:my_bookings")
 
 
 @login_required
@@ -66,7 +66,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     )
     feed = access.get_own_calendar_feed(_user(request))
     feed_url = (
-        request.build_absolute_uri(reverse("calendar_feed", kwargs={"token": feed.token}))
+        request.build_absolute_uri(reverse("bookings:calendar_feed", kwargs={"token": feed.token}))
         if feed is not None
         else ""
     )
@@ -89,9 +89,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     body = bookings_calendar(
         querysets.calendar_feed_bookings(feed),
         listing_url=lambda service: request.build_absolute_uri(
-            reverse("service_detail", kwargs={"public_id": service.public_id})
+            reverse("directory:service_detail", kwargs={"public_id": service.public_id})
         ),
-        bookings_url=request.build_absolute_uri(reverse("my_bookings")),
+        bookings_url=request.build_absolute_uri(reverse("bookings:my_bookings")),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="peerpath-bookings.ics"'
@@ -105,7 +105,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def calendar_create(request: HttpRequest) -> HttpResponse:
     calendar_feed_create(actor=_user(request))
     messages.success(request, _("Your calendar address is ready."))
-    return redirect(reverse("my_bookings") + "#calendar")
+    return redirect(reverse("bookings:my_bookings") + "#calendar")
 
 
 @login_required
@@ -116,7 +116,7 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
         request,
         _("Here is your new calendar address. The old one no longer works."),
     )
-    return redirect(reverse("my_bookings") + "#calendar")
+    return redirect(reverse("bookings:my_bookings") + "#calendar")
 
 
 @login_required
@@ -125,7 +125,7 @@ def cancel(request: HttpRequest, public_id: str) -> HttpResponse:
     booking = access.get_own_booking(_user(request), public_id)
     booking_cancel(actor=_user(request), booking=booking)
     messages.success(request, _("Cancelled. Thank you for letting us know."))
-    return redirect("my_bookings")
+    return redirect("bookings:my_bookings")
 
 
 @login_required
@@ -138,7 +138,7 @@ def accept(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.info(request, str(error))
     else:
         messages.success(request, _("The place is yours. We will remind you the day before."))
-    return redirect("my_bookings")
+    return redirect("bookings:my_bookings")
 
 
 @login_required
@@ -166,7 +166,7 @@ def session_register(request: HttpRequest, public_id: str) -> HttpResponse:
             walk_in_first_visits=form.cleaned_data["walk_in_first_visits"],
         )
         messages.success(request, _("Register saved."))
-        return redirect("session_register", public_id=occurrence.public_id)
+        return redirect("bookings:session_register", public_id=occurrence.public_id)
     return render(
         request,
         "bookings/register.jinja",

@@ -2,6 +2,8 @@ from django.urls import path
 
 from peerpath.core import views
 
+app_name = "core"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),

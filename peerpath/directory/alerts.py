@@ -192,7 +192,7 @@ def saved_search_check(*, saved: SavedSearch) -> list[Service]:
         context={"names": [service.name for service in services][:5], "count": len(services)},
         # Her kept searches, not the search itself: the link is printed in emails, and the
         # search says what she is looking for (and where).
-        link=reverse("saved_searches"),
+        link=reverse("directory:saved_searches"),
         idempotency_key=f"saved-search:{saved.public_id}:{_fingerprint(new_ids)}",
     )
     return services

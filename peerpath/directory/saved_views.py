@@ -41,7 +41,7 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Done. We will tell you when something new starts that matches this search."),
             )
-            return redirect("saved_searches")
+            return redirect("directory:saved_searches")
     valid = form.is_valid()
     if valid and not problem and form.near_location:
         problem = _("We do not keep your location. Type your postcode or choose a town instead.")
@@ -54,7 +54,7 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
             "problem": problem,
             "description": alerts.describe(form) if valid else "",
             "fields": parse_qsl(query),
-            "back": f"{reverse('find_support')}?{data.urlencode()}",
+            "back": f"{reverse('directory:find_support')}?{data.urlencode()}",
         },
         status=400 if problem or (request.method == "POST" and not valid) else 200,
     )
@@ -70,7 +70,7 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
         {
             "saved_searches": kept,
             "search_links": {
-                saved.pk: f"{reverse('find_support')}?{saved.query}" for saved in kept
+                saved.pk: f"{reverse('directory:find_support')}?{saved.query}" for saved in kept
             },
             "limit": alerts.MAX_SAVED_SEARCHES,
         },
@@ -83,4 +83,4 @@ def saved_search_delete(request: HttpRequest, public_id: str) -> HttpResponse:
     saved = access.get_own_saved_search(_user(request), public_id)
     alerts.saved_search_delete(actor=_user(request), saved=saved)
     messages.success(request, _("Stopped. We will not send messages about that search."))
-    return redirect("saved_searches")
+    return redirect("directory:saved_searches")

@@ -9,9 +9,17 @@ from peerpath.core.staff_tools import StaffLink, register_link
 
 register_link(
     StaffLink(
-        _("Listings and sessions on Find support"), "staff_listings", can_manage_listings, order=30
+        _("Listings and sessions on Find support"),
+        "directory:staff_listings",
+        can_manage_listings,
+        order=30,
     )
 )
 register_link(
-    StaffLink(_("Where and when there is nothing on"), "staff_gaps", can_manage_listings, order=40)
+    StaffLink(
+        _("Where and when there is nothing on"),
+        "directory:staff_gaps",
+        can_manage_listings,
+        order=40,
+    )
 )

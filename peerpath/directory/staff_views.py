@@ -69,7 +69,8 @@ def _managed_listing(
 
 def _listing_url(service: Service) -> str:
     return reverse(
-        "staff_listing", kwargs={"slug": service.organisation.slug, "public_id": service.public_id}
+        "directory:staff_listing",
+        kwargs={"slug": service.organisation.slug, "public_id": service.public_id},
     )
 
 
@@ -251,7 +252,9 @@ def location_create_view(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(
             request, _("%(name)s has been added. You can now choose it.") % {"name": location.name}
         )
-        return redirect(_safe_next(request) or reverse("staff_listings", kwargs={"slug": slug}))
+        return redirect(
+            _safe_next(request) or reverse("directory:staff_listings", kwargs={"slug": slug})
+        )
     return render(
         request,
         "directory/staff/location_form.jinja",
@@ -285,7 +288,7 @@ def location_edit(request: HttpRequest, slug: str, public_id: str) -> HttpRespon
             directions=data["directions"],
         )
         messages.success(request, _("Your changes have been saved."))
-        return redirect("staff_listings", slug=slug)
+        return redirect("directory:staff_listings", slug=slug)
     return render(
         request,
         "directory/staff/location_form.jinja",
@@ -393,7 +396,7 @@ def _session_to_change(
 
 def _sessions_redirect(occurrence: Occurrence) -> HttpResponse:
     return redirect(
-        "staff_sessions",
+        "directory:staff_sessions",
         slug=occurrence.service.organisation.slug,
         public_id=occurrence.service.public_id,
     )

@@ -2,6 +2,8 @@ from django.urls import path
 
 from peerpath.directory import api, saved_views, staff_views, views
 
+app_name = "directory"
+
 urlpatterns = [
     path("find-support/", views.find_support, name="find_support"),
     path("find-support/<uuid:public_id>/", views.service_detail, name="service_detail"),

@@ -36,7 +36,7 @@ def find_support(request: HttpRequest) -> HttpResponse:
             "suggestion": suggestion,
             "results_shown": querysets.RESULTS_SHOWN,
             "share_url": request.build_absolute_uri(
-                f"{reverse('find_support')}?{urlencode(request.GET, doseq=True)}"
+                f"{reverse('directory:find_support')}?{urlencode(request.GET, doseq=True)}"
             ),
         },
     )
@@ -60,7 +60,9 @@ def service_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_safe
 def service_ics(request: HttpRequest, public_id: str) -> HttpResponse:
     service = get_public_service(public_id)
-    url = request.build_absolute_uri(reverse("service_detail", kwargs={"public_id": public_id}))
+    url = request.build_absolute_uri(
+        reverse("directory:service_detail", kwargs={"public_id": public_id})
+    )
     body = service_calendar(service, querysets.next_dates(service, count=60), url=url)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="peerpath-sessions.ics"'

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from peerpath.accounts.access import can_view_audit
 from peerpath.accounts.models import Organisation, User
 from peerpath.jobs.models import Job, OutboxStatus
-from peerpath.notifications.models import Delivery, Notification
+from peerpath.notifications.models import Delivery, Notification, PushSubscription
 from peerpath.notifications.services import inbox_for
 
 if TYPE_CHECKING:
@@ -23,6 +23,13 @@ def get_own_notification(user: AnyUser, public_id: str) -> Notification:
         raise Http404
     notification: Notification = get_object_or_404(inbox_for(user), public_id=public_id)
     return notification
+
+
+def own_push_subscriptions(user: AnyUser) -> QuerySet[PushSubscription]:
+    """The phones and computers she signed up for notifications; nobody else's."""
+    if not isinstance(user, User):
+        raise Http404
+    return PushSubscription.objects.filter(user=user)
 
 
 def can_see_delivery_failures(user: AnyUser, organisation: Organisation) -> bool:

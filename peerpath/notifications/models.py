@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from peerpath.core.models import BaseModel
+from peerpath.core.models import BaseModel, Sensitive
 from peerpath.jobs.outbox import OutboxRow, OutboxStatus
 from peerpath.notifications.purposes import (
     KEY_MAX_LENGTH,
@@ -22,7 +22,7 @@ from peerpath.notifications.purposes import (
 DeliveryStatus = OutboxStatus
 
 
-class Notification(BaseModel):
+class Notification(Sensitive, BaseModel):
     """One thing to tell one person, due at a time. Its context holds ids, never content.
 
     ``idempotency_key`` (recipient, purpose and due time by default) makes a second ``notify``
@@ -66,7 +66,7 @@ class Notification(BaseModel):
         return str(purpose.label) if purpose is not None else str(_("A message"))
 
 
-class Delivery(OutboxRow):
+class Delivery(Sensitive, OutboxRow):
     """One notification through one channel: an outbox row a worker claims with a lease.
 
     Claimed in batches (``peerpath.jobs.outbox``); a delivery whose worker died returns to
@@ -103,7 +103,7 @@ def default_quiet_end() -> dt.time:
     return dt.time(8, 0)
 
 
-class NotificationPreference(BaseModel):
+class NotificationPreference(Sensitive, BaseModel):
     """How and when she wants to be told. No row means the defaults for every purpose."""
 
     user = models.OneToOneField(
@@ -121,7 +121,7 @@ class NotificationPreference(BaseModel):
         return f"Preferences of {self.user_id}"
 
 
-class PushSubscription(BaseModel):
+class PushSubscription(Sensitive, BaseModel):
     """A browser's web-push endpoint for one person (one row per phone or computer)."""
 
     user = models.ForeignKey(

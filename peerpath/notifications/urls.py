@@ -2,6 +2,8 @@ from django.urls import path
 
 from peerpath.notifications import views
 
+app_name = "notifications"
+
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),

@@ -49,7 +49,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def inbox_mark_read(request: HttpRequest) -> HttpResponse:
     notifications_mark_read(user=_user(request))
-    return redirect("inbox")
+    return redirect("notifications:inbox")
 
 
 @login_required
@@ -59,7 +59,7 @@ def notification_open(request: HttpRequest, public_id: str) -> HttpResponse:
     user = _user(request)
     notification = access.get_own_notification(user, public_id)
     notifications_mark_read(user=user, ids=[notification.pk])
-    return redirect(notification.link or "inbox")
+    return redirect(notification.link or "notifications:inbox")
 
 
 @login_required
@@ -78,7 +78,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             channels=form.cleaned_channels(),
         )
         messages.success(request, _("Your choices have been saved."))
-        return redirect("notification_preferences")
+        return redirect("notifications:notification_preferences")
     return render(
         request,
         "notifications/preferences.jinja",
@@ -86,7 +86,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "form": form,
             "has_phone": bool(user.phone),
             "vapid_public_key": settings.VAPID_PUBLIC_KEY,
-            "push_count": user.push_subscriptions.count(),
+            "push_count": access.own_push_subscriptions(user).count(),
         },
     )
 
@@ -111,7 +111,7 @@ def push_unsubscribe(request: HttpRequest) -> JsonResponse:
     if endpoint:
         push_subscription_delete(user=_user(request), endpoint=endpoint)
     else:
-        for subscription in _user(request).push_subscriptions.all():
+        for subscription in access.own_push_subscriptions(_user(request)):
             push_subscription_delete(user=_user(request), endpoint=subscription.endpoint)
     return JsonResponse({"ok": True})
 
@@ -155,4 +155,4 @@ def failure_retry(request: HttpRequest, slug: str, public_id: str) -> HttpRespon
             actor=user, delivery=access.get_failed_delivery(user, organisation, public_id)
         )
     messages.success(request, _("It will be tried again in the next minute."))
-    return redirect("notification_failures", slug=organisation.slug)
+    return redirect("notifications:notification_failures", slug=organisation.slug)

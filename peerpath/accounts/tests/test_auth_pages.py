@@ -340,7 +340,7 @@ def test_account_pages_ask_a_signed_out_visitor_to_sign_in(client, name):
 @pytest.mark.django_db
 def test_the_sign_out_page_sends_a_signed_out_visitor_home(client):
     response = client.get(reverse("account_logout"))
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("core:home")
 
 
 @pytest.mark.django_db
@@ -452,7 +452,7 @@ def test_the_two_step_page_explains_why_staff_must_use_it(signed_in):
 def test_she_can_sign_out_of_every_other_device(signed_in, verified_member):
     phone = Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari")
     assert _sign_in(phone, verified_member.email).status_code == 302
-    phone.get(reverse("account_home"))
+    phone.get(reverse("accounts:account_home"))
 
     response = signed_in.get(reverse("usersessions_list"))
     text = _text(response)
@@ -461,7 +461,7 @@ def test_she_can_sign_out_of_every_other_device(signed_in, verified_member):
     assert "Sign out of all other devices" in text
 
     signed_in.post(reverse("usersessions_list"))
-    assert phone.get(reverse("account_home")).status_code == 302  # signed out there
+    assert phone.get(reverse("accounts:account_home")).status_code == 302  # signed out there
     response = signed_in.get(reverse("usersessions_list"))
     assert response.status_code == 200
     assert "You are not signed in anywhere else." in _text(response)

@@ -20,7 +20,10 @@ def test_a_health_page_first_asks_for_consent_and_then_opens(member):
     request.user = member
     response = check_in(request)
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('account_consent')}?next=%2Fcheck-in%2F%3Fweek%3D3"
+    assert (
+        response["Location"]
+        == f"{reverse('accounts:account_consent')}?next=%2Fcheck-in%2F%3Fweek%3D3"
+    )
     consent_give(actor=member, user=member, kind=ConsentKind.HEALTH_DATA)
     assert check_in(request).content == b"the check-in"
     consent_withdraw(actor=member, user=member, kind=ConsentKind.HEALTH_DATA)
@@ -37,9 +40,9 @@ def test_the_guard_leaves_signed_out_visitors_to_login_required():
 def test_after_agreeing_she_returns_to_where_she_was_going_but_never_off_site(member):
     client = Client()
     client.force_login(member)
-    url = reverse("account_consent")
+    url = reverse("accounts:account_consent")
     back = client.post(f"{url}?next=/check-in/", {"decision": "give"})
     assert back["Location"] == "/check-in/"
     consent_withdraw(actor=member, user=member, kind=ConsentKind.HEALTH_DATA)
     away = client.post(f"{url}?next=https://evil.example/", {"decision": "give"})
-    assert away["Location"] == reverse("account_profile")
+    assert away["Location"] == reverse("accounts:account_profile")

@@ -85,7 +85,7 @@ def test_a_coordinator_cannot_learn_who_has_an_account_with_another_charity(
 ):
     make_person(other_organisation, Role.MEMBER, email="private@example.org")
     client = _client(coordinator)
-    url = reverse("staff_member_create", kwargs={"slug": organisation.slug})
+    url = reverse("accounts:staff_member_create", kwargs={"slug": organisation.slug})
     form = {"consent_method": "phone", "consent_confirmed": "on"}
     known = client.post(url, {**form, "email": "private@example.org"}, follow=True)
     unknown = client.post(url, {**form, "email": "nobody.yet@example.org"}, follow=True)
@@ -104,7 +104,7 @@ def test_an_address_confirmed_as_someone_s_extra_email_is_not_given_to_a_new_acc
 
     EmailAddress.objects.create(user=member, email="second@example.org", verified=True)
     response = _client(coordinator).post(
-        reverse("staff_member_create", kwargs={"slug": organisation.slug}),
+        reverse("accounts:staff_member_create", kwargs={"slug": organisation.slug}),
         {"email": "second@example.org", "consent_method": "phone", "consent_confirmed": "on"},
     )
     assert response.status_code == 302
@@ -114,9 +114,10 @@ def test_an_address_confirmed_as_someone_s_extra_email_is_not_given_to_a_new_acc
 def test_guessing_the_password_on_the_delete_page_is_limited(member):
     client = _client(member)
     for _ in range(10):
-        client.post(reverse("account_delete"), {"confirm": "on", "password": "guess"})
+        client.post(reverse("accounts:account_delete"), {"confirm": "on", "password": "guess"})
     response = client.post(
-        reverse("account_delete"), {"confirm": "on", "password": "correct horse battery staple"}
+        reverse("accounts:account_delete"),
+        {"confirm": "on", "password": "correct horse battery staple"},
     )
     assert "Too many tries" in response.content.decode()
     assert User.objects.get(pk=member.pk).is_active
@@ -133,7 +134,7 @@ def test_her_export_includes_her_matches_and_extra_email_addresses(member, suppo
 
 def test_an_impossible_date_in_the_audit_search_is_a_message_not_a_crash(organisation, org_admin):
     response = _client(org_admin).get(
-        reverse("audit_search", kwargs={"slug": organisation.slug}), {"date_to": "31/12/9999"}
+        reverse("audit:audit_search", kwargs={"slug": organisation.slug}), {"date_to": "31/12/9999"}
     )
     assert response.status_code == 200
     assert "Enter a date between 2000 and 2100" in response.content.decode()
@@ -168,7 +169,7 @@ def test_an_email_longer_than_the_database_allows_is_refused_beside_the_field(
 ):
     long_email = "a" * 250 + "@example.org"
     response = _client(org_admin).post(
-        reverse("staff_invitations", kwargs={"slug": organisation.slug}),
+        reverse("accounts:staff_invitations", kwargs={"slug": organisation.slug}),
         {"email": long_email, "role": "peer_supporter"},
     )
     assert response.status_code == 200

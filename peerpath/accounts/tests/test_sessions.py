@@ -30,11 +30,13 @@ def test_a_session_ends_after_the_idle_time_for_the_role(request, persona, idle_
     user = request.getfixturevalue(persona)
     with time_machine.travel(START, tick=False) as clock:
         client = _signed_in(user)
-        assert client.get(reverse("account_home")).status_code == 200
+        assert client.get(reverse("accounts:account_home")).status_code == 200
         clock.shift(dt.timedelta(minutes=idle_minutes - 1))
-        assert client.get(reverse("account_home")).status_code == 200  # activity resets idle
+        assert (
+            client.get(reverse("accounts:account_home")).status_code == 200
+        )  # activity resets idle
         clock.shift(dt.timedelta(minutes=idle_minutes + 1))
-        response = client.get(reverse("account_home"))
+        response = client.get(reverse("accounts:account_home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert "next=%2Faccount%2F" in response["Location"]
@@ -44,10 +46,10 @@ def test_a_session_ends_after_twelve_hours_however_active(member):
     with time_machine.travel(START, tick=False) as clock:
         client = _signed_in(member)
         for _ in range(12 * 3):  # a page every 20 minutes for 12 hours
-            assert client.get(reverse("account_home")).status_code == 200
+            assert client.get(reverse("accounts:account_home")).status_code == 200
             clock.shift(dt.timedelta(minutes=20))
         clock.shift(dt.timedelta(minutes=1))
-        assert client.get(reverse("account_home")).status_code == 302
+        assert client.get(reverse("accounts:account_home")).status_code == 302
 
 
 def test_the_session_key_changes_at_sign_in(member):
@@ -66,7 +68,7 @@ def test_the_session_key_changes_at_sign_in(member):
 def test_staff_without_two_step_verification_are_sent_to_set_it_up(organisation):
     coordinator = make_person(organisation, Role.COORDINATOR, mfa=False)
     client = _signed_in(coordinator)
-    for path in (reverse("staff_home"), reverse("account_home"), "/admin/"):
+    for path in (reverse("accounts:staff_home"), reverse("accounts:account_home"), "/admin/"):
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"] == reverse("mfa_activate_totp")
@@ -76,11 +78,11 @@ def test_staff_without_two_step_verification_are_sent_to_set_it_up(organisation)
         reverse("account_reauthenticate")
     )
     assert client.get(reverse("account_reauthenticate")).status_code == 200
-    assert client.get(reverse("help_now")).status_code == 200
+    assert client.get(reverse("safeguarding:help_now")).status_code == 200
 
 
 def test_members_are_not_asked_for_two_step_verification(member):
-    assert _signed_in(member).get(reverse("account_home")).status_code == 200
+    assert _signed_in(member).get(reverse("accounts:account_home")).status_code == 200
 
 
 def test_signing_out_everywhere_ends_other_sessions_and_keeps_this_one(coordinator):
@@ -91,8 +93,8 @@ def test_signing_out_everywhere_ends_other_sessions_and_keeps_this_one(coordinat
     sessions_end_elsewhere(request=request, user=coordinator)
     request.session.save()
     laptop.cookies["sessionid"] = request.session.session_key  # the key rotates, as in a browser
-    assert laptop.get(reverse("staff_home")).status_code == 200
-    response = phone.get(reverse("staff_home"))
+    assert laptop.get(reverse("accounts:staff_home")).status_code == 200
+    response = phone.get(reverse("accounts:staff_home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
@@ -108,5 +110,5 @@ def test_a_password_change_signs_out_other_devices(member):
         },
     )
     assert response.status_code == 302
-    assert laptop.get(reverse("account_home")).status_code == 200
-    assert phone.get(reverse("account_home")).status_code == 302
+    assert laptop.get(reverse("accounts:account_home")).status_code == 200
+    assert phone.get(reverse("accounts:account_home")).status_code == 302

@@ -37,13 +37,16 @@ def _details(**extra):
 
 def test_health_questions_appear_only_after_she_agrees(member):
     client = _client(member)
-    page = client.get(reverse("account_profile")).content.decode()
+    page = client.get(reverse("accounts:account_profile")).content.decode()
     assert "Where are you at the moment?" not in page
     assert "we ask for your permission" in page
-    response = client.post(reverse("account_consent"), {"decision": "give"})
-    assert response["Location"] == reverse("account_profile")
+    response = client.post(reverse("accounts:account_consent"), {"decision": "give"})
+    assert response["Location"] == reverse("accounts:account_profile")
     assert has_consent(member, ConsentKind.HEALTH_DATA)
-    assert "Where are you at the moment?" in client.get(reverse("account_profile")).content.decode()
+    assert (
+        "Where are you at the moment?"
+        in client.get(reverse("accounts:account_profile")).content.decode()
+    )
 
 
 def test_a_mistake_is_explained_beside_the_field_and_nothing_typed_is_lost(member):
@@ -51,7 +54,7 @@ def test_a_mistake_is_explained_beside_the_field_and_nothing_typed_is_lost(membe
     client = _client(member)
     with time_machine.travel(TODAY, tick=False):
         response = client.post(
-            reverse("account_profile"),
+            reverse("accounts:account_profile"),
             _details(
                 **{
                     "health-stage": "pregnant",
@@ -82,7 +85,7 @@ def test_saving_her_details_stores_them_and_says_so(member):
     client = _client(member)
     with time_machine.travel(TODAY, tick=False):
         response = client.post(
-            reverse("account_profile"),
+            reverse("accounts:account_profile"),
             _details(
                 **{
                     "details-display_name": "Poppy",
@@ -95,7 +98,7 @@ def test_saving_her_details_stores_them_and_says_so(member):
             ),
         )
         # Still on the same day: the session's idle limit counts from the last request.
-        follow = client.get(reverse("account_home")).content.decode()
+        follow = client.get(reverse("accounts:account_home")).content.decode()
     assert response.status_code == 302
     member.refresh_from_db()
     profile = membership_of(member, Role.MEMBER).member_profile
@@ -109,7 +112,7 @@ def test_a_birth_date_in_the_future_is_refused(member):
     consent_give(actor=member, user=member, kind=ConsentKind.HEALTH_DATA)
     with time_machine.travel(TODAY, tick=False):
         response = _client(member).post(
-            reverse("account_profile"),
+            reverse("accounts:account_profile"),
             _details(**{"health-stage": "baby_born", "health-baby_birth_date": "2027-01-01"}),
         )
     assert "must be in the past" in response.content.decode()
@@ -117,31 +120,32 @@ def test_a_birth_date_in_the_future_is_refused(member):
 
 def test_she_can_download_everything_as_json_and_read_it_as_a_page(member):
     client = _client(member)
-    response = client.get(reverse("account_data_json"))
+    response = client.get(reverse("accounts:account_data_json"))
     assert response["Content-Disposition"] == 'attachment; filename="my-peerpath-data.json"'
     data = json.loads(response.content)
     assert data["account"]["email"] == member.email
-    page = client.get(reverse("account_data_page")).content.decode()
+    page = client.get(reverse("accounts:account_data_page")).content.decode()
     assert member.email in page
     assert "Harbour Parents Peer Support" in page
 
 
 def test_deleting_her_account_needs_her_password_and_then_signs_her_out(member):
     client = _client(member)
-    wrong = client.post(reverse("account_delete"), {"confirm": "on", "password": "nope"})
+    wrong = client.post(reverse("accounts:account_delete"), {"confirm": "on", "password": "nope"})
     assert "That password is not right" in wrong.content.decode()
     assert User.objects.get(pk=member.pk).is_active
     right = client.post(
-        reverse("account_delete"), {"confirm": "on", "password": "correct horse battery staple"}
+        reverse("accounts:account_delete"),
+        {"confirm": "on", "password": "correct horse battery staple"},
     )
-    assert right["Location"] == reverse("home")
+    assert right["Location"] == reverse("core:home")
     assert not User.objects.get(pk=member.pk).is_active
-    assert client.get(reverse("account_home")).status_code == 302
+    assert client.get(reverse("accounts:account_home")).status_code == 302
 
 
 def test_a_coordinator_makes_an_account_and_she_gets_a_set_password_link(organisation, coordinator):
     client = _client(coordinator)
-    url = reverse("staff_member_create", kwargs={"slug": organisation.slug})
+    url = reverse("accounts:staff_member_create", kwargs={"slug": organisation.slug})
     refused = client.post(url, {"email": "leah@example.org", "consent_method": "phone"})
     assert "You can only create an account if she has agreed" in refused.content.decode()
     response = client.post(
@@ -163,7 +167,7 @@ def test_an_org_admin_invites_a_volunteer_who_joins_and_is_sent_to_two_step_setu
     organisation, org_admin
 ):
     client = _client(org_admin)
-    url = reverse("staff_invitations", kwargs={"slug": organisation.slug})
+    url = reverse("accounts:staff_invitations", kwargs={"slug": organisation.slug})
     client.post(url, {"email": "Jo.Volunteer@example.org", "role": "peer_supporter"})
     (message,) = mail.outbox
     link = re.search(r"http://testserver(/invitations/\S+)", message.body).group(1)
@@ -185,14 +189,14 @@ def test_an_org_admin_invites_a_volunteer_who_joins_and_is_sent_to_two_step_setu
     assert joined["Location"] == reverse("mfa_activate_totp")
     volunteer = User.objects.get(email="jo.volunteer@example.org")
     assert access.roles_in(volunteer, organisation) == {Role.PEER_SUPPORTER}
-    assert newcomer.get(reverse("staff_home"))["Location"] == reverse("mfa_activate_totp")
+    assert newcomer.get(reverse("accounts:staff_home"))["Location"] == reverse("mfa_activate_totp")
     assert newcomer.get(link).status_code == 404  # used
 
 
 def test_viewing_a_member_is_logged_as_a_read(member, coordinator):
     membership = membership_of(member, Role.MEMBER)
     response = _client(coordinator).get(
-        reverse("staff_member_detail", kwargs={"public_id": membership.public_id})
+        reverse("accounts:staff_member_detail", kwargs={"public_id": membership.public_id})
     )
     assert response.status_code == 200
     assert AuditEvent.objects.filter(
@@ -206,7 +210,7 @@ def test_the_members_list_costs_the_same_queries_for_3_or_30_members(
     from conftest import make_person
 
     client = _client(coordinator)
-    url = reverse("staff_members", kwargs={"slug": organisation.slug})
+    url = reverse("accounts:staff_members", kwargs={"slug": organisation.slug})
     for _ in range(3):
         make_person(organisation, Role.MEMBER)
     client.get(url)
@@ -222,7 +226,7 @@ def test_a_peer_supporter_says_what_she_offers_and_mistakes_keep_her_answers(
     supporter_unmatched,
 ):
     client = _client(supporter_unmatched)
-    url = reverse("account_supporter_profile")
+    url = reverse("accounts:account_supporter_profile")
     bad = client.post(
         url,
         {
@@ -246,7 +250,7 @@ def test_a_peer_supporter_says_what_she_offers_and_mistakes_keep_her_answers(
             "day_thu": ["evening", "afternoon"],
         },
     )
-    assert good["Location"] == reverse("account_home")
+    assert good["Location"] == reverse("accounts:account_home")
     profile = membership_of(supporter_unmatched, Role.PEER_SUPPORTER).supporter_profile
     profile.refresh_from_db()
     assert profile.areas == ["Exeter", "Topsham"]
@@ -288,7 +292,11 @@ def test_staff_see_her_details_in_plain_words_not_codes(member, coordinator):
     )
     html = (
         _client(coordinator)
-        .get(reverse("staff_member_detail", kwargs={"public_id": profile.membership.public_id}))
+        .get(
+            reverse(
+                "accounts:staff_member_detail", kwargs={"public_id": profile.membership.public_id}
+            )
+        )
         .content.decode()
     )
     assert "Pregnant" in html

@@ -40,7 +40,7 @@ def record(*, organisation, action=Action.UPDATE, obj=None, actor=OPERATOR, at=N
 
 
 def search_url(organisation, **query):
-    url = reverse("audit_search", kwargs={"slug": organisation.slug})
+    url = reverse("audit:audit_search", kwargs={"slug": organisation.slug})
     if query:
         url += "?" + urlencode(query)
     return url

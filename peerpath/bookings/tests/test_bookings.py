@@ -167,16 +167,18 @@ def test_she_books_and_cancels_from_the_pages_and_nobody_else_can_cancel_hers(
     mum, other = _mums(organisation, 2)
     client = Client()
     client.force_login(mum)
-    client.post(reverse("booking_create", kwargs={"public_id": session.public_id}))
+    client.post(reverse("bookings:booking_create", kwargs={"public_id": session.public_id}))
     booking = Booking.objects.get(member=mum)
-    page = client.get(reverse("my_bookings")).content.decode()
+    page = client.get(reverse("bookings:my_bookings")).content.decode()
     assert "Baby Massage" in page
     assert "Cancel my place" in page
     intruder = Client()
     intruder.force_login(other)
-    response = intruder.post(reverse("booking_cancel", kwargs={"public_id": booking.public_id}))
+    response = intruder.post(
+        reverse("bookings:booking_cancel", kwargs={"public_id": booking.public_id})
+    )
     assert response.status_code == 404
-    client.post(reverse("booking_cancel", kwargs={"public_id": booking.public_id}))
+    client.post(reverse("bookings:booking_cancel", kwargs={"public_id": booking.public_id}))
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
 
@@ -194,7 +196,7 @@ def test_a_cancelled_session_offers_no_places_and_says_so(organisation, session)
     assert waiting.status == BookingStatus.WAITING  # nobody is offered a place that is not there
     client = Client()
     client.force_login(second)
-    page = client.get(reverse("my_bookings")).content.decode()
+    page = client.get(reverse("bookings:my_bookings")).content.decode()
     assert "Cancelled by the group" in page
     assert "The hall is flooded." in page
     assert "Remove it from this list" in page

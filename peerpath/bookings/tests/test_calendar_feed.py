@@ -78,7 +78,7 @@ def _booked(member, occurrence, status=BookingStatus.BOOKED) -> Booking:
 
 
 def _feed(client: Client, token: str):
-    return client.get(reverse("calendar_feed", kwargs={"token": token}))
+    return client.get(reverse("bookings:calendar_feed", kwargs={"token": token}))
 
 
 def _events(response) -> dict[str, dict[str, str]]:
@@ -206,24 +206,24 @@ def test_she_makes_and_replaces_her_address_from_her_bookings_page(organisation)
     mum = make_person(organisation, Role.MEMBER)
     client = Client()
     client.force_login(mum)
-    page = client.get(reverse("my_bookings")).content.decode()
+    page = client.get(reverse("bookings:my_bookings")).content.decode()
     assert "Add your bookings to your phone" in page
     assert "Make my calendar address" in page
     assert "/calendar/" not in page
 
-    response = client.post(reverse("calendar_feed_create"))
+    response = client.post(reverse("bookings:calendar_feed_create"))
 
     assert response.status_code == 302
     token = CalendarFeed.objects.get(user=mum).token
-    page = client.get(reverse("my_bookings")).content.decode()
+    page = client.get(reverse("bookings:my_bookings")).content.decode()
     assert f"http://testserver/calendar/{token}.ics" in page
     assert f"webcal://testserver/calendar/{token}.ics" in page
     assert "Anyone who can see your calendar will see these sessions." in page
     assert "Make a new address" in page
 
-    client.post(reverse("calendar_feed_reset"))
+    client.post(reverse("bookings:calendar_feed_reset"))
 
-    page = client.get(reverse("my_bookings")).content.decode()
+    page = client.get(reverse("bookings:my_bookings")).content.decode()
     new_token = CalendarFeed.objects.get(user=mum).token
     assert new_token != token
     assert token not in page
@@ -231,7 +231,7 @@ def test_she_makes_and_replaces_her_address_from_her_bookings_page(organisation)
 
 
 def test_only_she_can_make_her_address(organisation):
-    response = Client().post(reverse("calendar_feed_create"))
+    response = Client().post(reverse("bookings:calendar_feed_create"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert not CalendarFeed.objects.exists()
@@ -244,13 +244,15 @@ def test_her_bookings_page_costs_the_same_queries_however_many_bookings(organisa
     client.force_login(mum)
     service = _service(organisation, "Bump and Baby Chat")
     booking_create(actor=mum, occurrence=_session(service, NOW + dt.timedelta(days=1)))
-    client.get(reverse("my_bookings"))  # the first page of a visit also loads the site's name
+    client.get(
+        reverse("bookings:my_bookings")
+    )  # the first page of a visit also loads the site's name
     with CaptureQueriesContext(connection) as one:
-        client.get(reverse("my_bookings"))
+        client.get(reverse("bookings:my_bookings"))
     for days in (2, 3, 4):
         booking_create(actor=mum, occurrence=_session(service, NOW + dt.timedelta(days=days)))
     with CaptureQueriesContext(connection) as four:
-        client.get(reverse("my_bookings"))
+        client.get(reverse("bookings:my_bookings"))
     assert len(four.captured_queries) == len(one.captured_queries)
 
 

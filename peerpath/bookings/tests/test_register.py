@@ -76,7 +76,9 @@ def _signed_in(user):
 
 
 def _post(client, session, data):
-    return client.post(reverse("session_register", kwargs={"public_id": session.public_id}), data)
+    return client.post(
+        reverse("bookings:session_register", kwargs={"public_id": session.public_id}), data
+    )
 
 
 def test_a_coordinator_marks_who_came_and_first_visits(organisation, coordinator):
@@ -97,7 +99,7 @@ def test_a_coordinator_marks_who_came_and_first_visits(organisation, coordinator
     )
     client = _signed_in(coordinator)
 
-    page = client.get(reverse("session_register", kwargs={"public_id": second.public_id}))
+    page = client.get(reverse("bookings:session_register", kwargs={"public_id": second.public_id}))
     assert page.status_code == 200
     html = page.content.decode()
     waiting = html.split("Waiting for a place", 1)[1]
@@ -142,7 +144,7 @@ def test_a_drop_in_register_is_a_count_and_bad_numbers_are_explained(organisatio
     service = _group(organisation, booking_required=False)
     session = service.occurrences.earliest("starts_at")
     client = _signed_in(coordinator)
-    page = client.get(reverse("session_register", kwargs={"public_id": session.public_id}))
+    page = client.get(reverse("bookings:session_register", kwargs={"public_id": session.public_id}))
     assert "just turn up" in page.content.decode()
 
     response = _post(client, session, {"walk_ins": "3", "walk_in_first_visits": "5"})
@@ -168,7 +170,7 @@ def test_only_its_facilitators_and_the_charitys_coordinators_keep_the_register(
     service = _group(organisation)
     session = service.occurrences.earliest("starts_at")
     booking_create(actor=member, occurrence=session)
-    address = reverse("session_register", kwargs={"public_id": session.public_id})
+    address = reverse("bookings:session_register", kwargs={"public_id": session.public_id})
     other_coordinator = make_person(other_organisation, Role.COORDINATOR)
     for person in (member, supporter_unmatched, other_coordinator):
         assert _signed_in(person).get(address).status_code == 404
@@ -193,14 +195,15 @@ def test_a_facilitator_finds_this_weeks_registers_on_her_staff_page(
     service = _group(organisation)
     client = _signed_in(supporter_unmatched)
     assert (
-        "Registers for the groups you run" not in client.get(reverse("staff_home")).content.decode()
+        "Registers for the groups you run"
+        not in client.get(reverse("accounts:staff_home")).content.decode()
     )
     service.facilitators.add(supporter_unmatched)
-    page = client.get(reverse("staff_home")).content.decode()
+    page = client.get(reverse("accounts:staff_home")).content.decode()
     this_week = service.occurrences.earliest("starts_at")
-    assert reverse("session_register", kwargs={"public_id": this_week.public_id}) in page
+    assert reverse("bookings:session_register", kwargs={"public_id": this_week.public_id}) in page
     later = service.occurrences.order_by("-starts_at").first()
-    assert reverse("session_register", kwargs={"public_id": later.public_id}) not in page
+    assert reverse("bookings:session_register", kwargs={"public_id": later.public_id}) not in page
 
 
 def test_a_former_peer_supporter_no_longer_sees_the_registers(organisation, supporter_unmatched):

@@ -5,7 +5,13 @@ from peerpath.accounts.services import organisation_create
 from peerpath.core.actors import OPERATOR
 from peerpath.safeguarding.services import crisis_contacts_seed_defaults
 
-PUBLIC_PAGES = ("home", "help_now", "privacy", "accessibility", "cookies")
+PUBLIC_PAGES = (
+    "core:home",
+    "safeguarding:help_now",
+    "core:privacy",
+    "core:accessibility",
+    "core:cookies",
+)
 
 
 @pytest.fixture
@@ -41,13 +47,13 @@ def test_pages_never_show_the_nhs_logo(client, charity):
 
 @pytest.mark.django_db
 def test_with_no_organisation_yet_pages_still_work_under_the_installation_name(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("core:home"))
     assert response.status_code == 200
     assert "PeerPath" in response.content.decode()
 
 
 def test_the_home_page_says_what_we_offer_and_how_to_reach_us(client, charity):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("core:home")).content.decode()
     assert "trained peer supporters" in html
     assert "Find support near you" in html
     assert 'href="tel:01632960111"' in html
@@ -55,7 +61,7 @@ def test_the_home_page_says_what_we_offer_and_how_to_reach_us(client, charity):
 
 
 def test_the_crisis_page_puts_999_first_with_one_tap_numbers(client, charity):
-    html = client.get(reverse("help_now")).content.decode()
+    html = client.get(reverse("safeguarding:help_now")).content.decode()
     assert html.index('href="tel:999"') < html.index('href="tel:116123"')
     assert 'href="tel:111"' in html
     assert 'href="sms:85258?body=SHOUT"' in html
@@ -69,7 +75,7 @@ def test_the_crisis_page_shows_what_the_organisation_edited(client, charity):
     samaritans = charity.crisis_contacts.get(name="Samaritans")
     samaritans.is_active = False
     samaritans.save()
-    html = client.get(reverse("help_now")).content.decode()
+    html = client.get(reverse("safeguarding:help_now")).content.decode()
     assert "116 123" not in html
     assert "Shout" in html
 
@@ -83,11 +89,11 @@ def test_public_pages_cost_at_most_two_queries(client, charity, django_assert_ma
 def test_once_the_charity_is_known_static_pages_cost_no_query(
     client, charity, django_assert_num_queries
 ):
-    client.get(reverse("home"))
+    client.get(reverse("core:home"))
     with django_assert_num_queries(0):
-        client.get(reverse("privacy"))
+        client.get(reverse("core:privacy"))
     with django_assert_num_queries(1):
-        client.get(reverse("help_now"))
+        client.get(reverse("safeguarding:help_now"))
 
 
 def test_the_crisis_page_still_answers_when_the_database_does_not(client, charity, monkeypatch):
@@ -99,7 +105,7 @@ def test_the_crisis_page_still_answers_when_the_database_does_not(client, charit
         raise DatabaseError("database is locked")
 
     monkeypatch.setattr(views, "crisis_contacts_for_organisation", broken)
-    response = client.get(reverse("help_now"))
+    response = client.get(reverse("safeguarding:help_now"))
     html = response.content.decode()
     assert response.status_code == 200
     assert 'href="tel:999"' in html

@@ -87,7 +87,7 @@ def test_search_finds_morning_groups_in_a_town_this_week_and_leaves_out_the_rest
     _group(organisation, name="Thursday morning, Exmouth", area="Exmouth")
     _group(organisation, name="Next month only", rule="FREQ=MONTHLY;BYMONTHDAY=20")
     html = client.get(
-        reverse("find_support"), {"where": "Exeter", "times": "morning"}
+        reverse("directory:find_support"), {"where": "Exeter", "times": "morning"}
     ).content.decode()
     assert "Thursday morning, Exeter" in html
     assert "Thursday evening, Exeter" not in html
@@ -100,7 +100,7 @@ def test_filters_for_stage_family_language_and_cost(client, organisation):
     _group(organisation, name="Bumps", for_whom=["pregnant"], family=["buggy_access"])
     _group(organisation, name="Toddlers", for_whom=["baby_12_24"], is_free=False, cost="£2")
     _group(organisation, name="Po polsku", for_whom=["pregnant"], languages=["pl"])
-    search = reverse("find_support")
+    search = reverse("directory:find_support")
     pregnant = client.get(search, {"stage": "pregnant"}).content.decode()
     assert "Bumps" in pregnant
     assert "Po polsku" in pregnant
@@ -119,7 +119,7 @@ def test_filters_for_stage_family_language_and_cost(client, organisation):
 def test_when_nothing_matches_the_nearest_online_group_is_suggested(client, organisation):
     _group(organisation, name="Online circle", online=True, kind=Kind.ONLINE_GROUP)
     _group(organisation, name="Exeter monthly", rule="FREQ=MONTHLY;BYMONTHDAY=20")
-    html = client.get(reverse("find_support"), {"where": "Exeter"}).content.decode()
+    html = client.get(reverse("directory:find_support"), {"where": "Exeter"}).content.decode()
     assert "Nothing matches those choices" in html
     assert "The next online group is" in html
     assert "Online circle" in html
@@ -132,7 +132,7 @@ def _search_queries(client) -> list[str]:
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
-        client.get(reverse("find_support"), {"when": "four_weeks"})
+        client.get(reverse("directory:find_support"), {"when": "four_weeks"})
     return [
         query["sql"]
         for query in captured.captured_queries
@@ -143,21 +143,24 @@ def _search_queries(client) -> list[str]:
 def test_the_search_costs_the_same_queries_for_2_or_20_groups(client, organisation):
     for n in range(2):
         _group(organisation, name=f"Group {n}")
-    client.get(reverse("find_support"))
+    client.get(reverse("directory:find_support"))
     few = _search_queries(client)
     assert len(few) <= 6
     for n in range(18):
         _group(organisation, name=f"More {n}", area=f"Town {n % 4}")
     many = _search_queries(client)
     assert len(many) == len(few)
-    assert "More 17" in client.get(reverse("find_support"), {"when": "four_weeks"}).content.decode()
+    assert (
+        "More 17"
+        in client.get(reverse("directory:find_support"), {"when": "four_weeks"}).content.decode()
+    )
 
 
 def test_a_listing_shows_the_next_six_dates_with_cancellations(client, organisation):
     service = _group(organisation, name="Thursday group", rule="FREQ=WEEKLY;BYDAY=TH")
     occurrence_cancel(actor=OPERATOR, occurrence=service.occurrences.first(), note="Hall closed")
     html = client.get(
-        reverse("service_detail", kwargs={"public_id": service.public_id})
+        reverse("directory:service_detail", kwargs={"public_id": service.public_id})
     ).content.decode()
     assert html.count("a.m.") >= 6
     assert "cancelled" in html
@@ -169,14 +172,16 @@ def test_an_old_listing_warns_that_details_may_be_out_of_date(client, organisati
     service = _group(organisation, name="Old group")
     Service.objects.filter(pk=service.pk).update(last_checked_on=dt.date(2026, 3, 1))
     html = client.get(
-        reverse("service_detail", kwargs={"public_id": service.public_id})
+        reverse("directory:service_detail", kwargs={"public_id": service.public_id})
     ).content.decode()
     assert "These details may be out of date" in html
 
 
 def test_the_calendar_file_has_each_coming_session(client, organisation):
     service = _group(organisation, name="Thursday group")
-    response = client.get(reverse("service_calendar", kwargs={"public_id": service.public_id}))
+    response = client.get(
+        reverse("directory:service_calendar", kwargs={"public_id": service.public_id})
+    )
     body = response.content.decode()
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert body.count("BEGIN:VEVENT") == 8
@@ -186,7 +191,9 @@ def test_the_calendar_file_has_each_coming_session(client, organisation):
 
 def test_an_inactive_listing_is_not_found(client, organisation):
     service = _group(organisation, name="Closed group", is_active=False)
-    response = client.get(reverse("service_detail", kwargs={"public_id": service.public_id}))
+    response = client.get(
+        reverse("directory:service_detail", kwargs={"public_id": service.public_id})
+    )
     assert response.status_code == 404
 
 
@@ -209,7 +216,7 @@ def test_an_unknown_place_in_a_shared_link_is_explained_and_other_filters_still_
     _group(organisation, name="Morning group")
     _group(organisation, name="Evening group", hour=19)
     html = client.get(
-        reverse("find_support"), {"where": "Atlantis", "times": "morning"}
+        reverse("directory:find_support"), {"where": "Atlantis", "times": "morning"}
     ).content.decode()
     assert "There is a problem" in html
     assert "Morning group" in html
@@ -246,13 +253,13 @@ def test_search_near_a_postcode_shows_groups_within_the_distance(client, organis
     Location.objects.filter(pk=exeter.location_id).update(latitude=50.7225, longitude=-3.5058)
     exmouth = _group(organisation, name="Exmouth group", area="Exmouth")
     Location.objects.filter(pk=exmouth.location_id).update(latitude=50.6204, longitude=-3.4134)
-    near = client.get(reverse("find_support"), {"postcode": "ex4 1al", "distance": "3"})
+    near = client.get(reverse("directory:find_support"), {"postcode": "ex4 1al", "distance": "3"})
     html = near.content.decode()
     assert "Heavitree group" in html
     assert "Exmouth group" not in html
     assert "miles away" in html
     wider = client.get(
-        reverse("find_support"), {"postcode": "EX4", "distance": "10"}
+        reverse("directory:find_support"), {"postcode": "EX4", "distance": "10"}
     ).content.decode()
     assert "Exmouth group" in wider
 
@@ -260,8 +267,12 @@ def test_search_near_a_postcode_shows_groups_within_the_distance(client, organis
 def test_a_postcode_we_cannot_find_is_explained_beside_the_field(client, organisation, tmp_path):
     _centroids(tmp_path)
     _group(organisation, name="Heavitree group")
-    unknown = client.get(reverse("find_support"), {"postcode": "ZZ9 9ZZ"}).content.decode()
+    unknown = client.get(
+        reverse("directory:find_support"), {"postcode": "ZZ9 9ZZ"}
+    ).content.decode()
     assert "We could not find that postcode" in unknown
     assert 'value="ZZ9 9ZZ"' in unknown
-    nonsense = client.get(reverse("find_support"), {"postcode": "my house"}).content.decode()
+    nonsense = client.get(
+        reverse("directory:find_support"), {"postcode": "my house"}
+    ).content.decode()
     assert "Enter a postcode like EX4 3SR" in nonsense

@@ -104,7 +104,8 @@ def test_the_page_says_near_your_location_with_distances_and_offers_to_stop(orga
     # Four weeks ahead, so there are groups near her whatever day it is (late on a Sunday
     # "this week" is nearly over).
     page = Client().get(
-        reverse("find_support"), {"lat": "50.7225", "lng": "-3.5058", "when": "four_weeks"}
+        reverse("directory:find_support"),
+        {"lat": "50.7225", "lng": "-3.5058", "when": "four_weeks"},
     )
 
     content = page.content.decode()
@@ -119,7 +120,7 @@ def test_the_page_says_near_your_location_with_distances_and_offers_to_stop(orga
 def test_a_search_by_town_does_not_claim_to_use_her_location(organisation):
     seed_directory(organisation)
 
-    content = Client().get(reverse("find_support"), {"where": "Exeter"}).content.decode()
+    content = Client().get(reverse("directory:find_support"), {"where": "Exeter"}).content.decode()
 
     assert "Near your location" not in content
     assert "Use my location" in content  # shown by the script only where it can work

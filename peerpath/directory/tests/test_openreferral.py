@@ -42,7 +42,7 @@ def _errors(validator, instance) -> list[str]:
 def test_every_demo_listing_exports_as_valid_hsds(client, organisation):
     seed_directory(organisation)
     service_schema = _validator("service.json")
-    page = client.get(reverse("openreferral_services"), {"per_page": 100}).json()
+    page = client.get(reverse("directory:openreferral_services"), {"per_page": 100}).json()
     list_item_schema = _validator("service_list.json")  # one service as a list returns it
     assert page["total_items"] == 40
     assert (page["page_number"], page["total_pages"], page["empty"]) == (1, 1, False)
@@ -53,7 +53,7 @@ def test_every_demo_listing_exports_as_valid_hsds(client, organisation):
 
 def test_an_export_carries_kind_stage_children_place_and_schedule(client, organisation):
     seed_directory(organisation)
-    page = client.get(reverse("openreferral_services"), {"per_page": 100}).json()
+    page = client.get(reverse("directory:openreferral_services"), {"per_page": 100}).json()
     walk = next(s for s in page["contents"] if s["name"] == "Walk and Talk, Topsham")
     codes = {a["taxonomy_term"]["code"] for a in walk["attributes"]}
     assert {"kind:activity_group", "for_whom:baby_0_12", "family:buggy_access"} <= codes
@@ -65,7 +65,9 @@ def test_an_export_carries_kind_stage_children_place_and_schedule(client, organi
     )
     address = walk["service_at_locations"][0]["location"]["addresses"][0]
     assert (address["city"], address["postal_code"]) == ("Topsham", "EX3 0JN")
-    one = client.get(reverse("openreferral_service", kwargs={"public_id": walk["id"]})).json()
+    one = client.get(
+        reverse("directory:openreferral_service", kwargs={"public_id": walk["id"]})
+    ).json()
     assert one == walk
 
 
@@ -80,7 +82,7 @@ def test_the_export_command_writes_the_same_services(organisation):
 
 def test_the_schema_check_would_catch_a_bad_export(client, organisation):
     seed_directory(organisation)
-    service = client.get(reverse("openreferral_services")).json()["contents"][0]
+    service = client.get(reverse("directory:openreferral_services")).json()["contents"][0]
     service["schedules"] = [{"id": "not-a-uuid", "freq": "DAILY"}]
     del service["status"]
     problems = " ".join(_errors(_validator("service.json"), service))
@@ -97,7 +99,9 @@ def test_import_of_an_export_gives_back_the_same_export(client, organisation):
     from peerpath.directory.openreferral_import import openreferral_import
 
     seed_directory(organisation)
-    before = client.get(reverse("openreferral_services"), {"per_page": 100}).json()["contents"]
+    before = client.get(reverse("directory:openreferral_services"), {"per_page": 100}).json()[
+        "contents"
+    ]
     Occurrence.objects.all().delete()
     Schedule.objects.all().delete()
     Service.objects.all().delete()
@@ -106,7 +110,9 @@ def test_import_of_an_export_gives_back_the_same_export(client, organisation):
         json.dumps(before).encode(), actor=IMPORT, organisation=organisation
     )
     assert {result.action for result in results} == {"created"}
-    after = client.get(reverse("openreferral_services"), {"per_page": 100}).json()["contents"]
+    after = client.get(reverse("directory:openreferral_services"), {"per_page": 100}).json()[
+        "contents"
+    ]
     for item in (*before, *after):
         item.pop("last_modified")
     assert after == before
@@ -231,7 +237,7 @@ def test_an_export_passes_the_import_checks_and_hsds(client, organisation):
     from peerpath.directory.openreferral_import import openreferral_import
 
     seed_directory(organisation)
-    page = client.get(reverse("openreferral_services"), {"per_page": 100}).json()
+    page = client.get(reverse("directory:openreferral_services"), {"per_page": 100}).json()
     results = openreferral_import(
         json.dumps(page).encode(), actor=IMPORT, organisation=organisation, dry_run=True
     )

@@ -76,7 +76,7 @@ def test_she_is_told_once_about_a_new_matching_group_and_not_about_others(organi
     assert alerts.saved_searches_check() == 1
     (message,) = _new_group_messages(member)
     assert message.context["names"] == ["Pregnancy Circle"]
-    assert message.link == reverse("saved_searches")  # the search itself is not in emails
+    assert message.link == reverse("directory:saved_searches")  # the search itself is not in emails
     assert new in saved.told_about.all()
 
     assert alerts.saved_searches_check() == 0  # told once
@@ -92,7 +92,7 @@ def test_listing_changes_queue_one_check_a_minute(db):
 
 
 def test_saving_stopping_and_nobody_elses(organisation, member, other_member):
-    address = reverse("saved_search_create") + "?where=online&stage=baby_0_12"
+    address = reverse("directory:saved_search_create") + "?where=online&stage=baby_0_12"
     anonymous = Client().get(address)
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith(reverse("account_login"))
@@ -104,15 +104,15 @@ def test_saving_stopping_and_nobody_elses(organisation, member, other_member):
     assert 'name="stage" value="baby_0_12"' in page
 
     response = client.post(
-        reverse("saved_search_create"), {"where": "online", "stage": "baby_0_12"}
+        reverse("directory:saved_search_create"), {"where": "online", "stage": "baby_0_12"}
     )
     assert response.status_code == 302
     saved = SavedSearch.objects.get(user=member)
     assert saved.query == "stage=baby_0_12&where=online"
-    listing = client.get(reverse("saved_searches")).content.decode()
+    listing = client.get(reverse("directory:saved_searches")).content.decode()
     assert saved.description in listing
 
-    stop = reverse("saved_search_delete", kwargs={"public_id": saved.public_id})
+    stop = reverse("directory:saved_search_delete", kwargs={"public_id": saved.public_id})
     other = Client()
     other.force_login(other_member)
     assert other.post(stop).status_code == 404
@@ -123,10 +123,10 @@ def test_saving_stopping_and_nobody_elses(organisation, member, other_member):
 def test_a_wrong_search_is_not_kept(member):
     client = Client()
     client.force_login(member)
-    page = client.get(reverse("saved_search_create") + "?postcode=hello")
+    page = client.get(reverse("directory:saved_search_create") + "?postcode=hello")
     assert "Enter a postcode like EX4 3SR" in page.content.decode()
     assert "Yes, tell me" not in page.content.decode()
-    client.post(reverse("saved_search_create"), {"postcode": "hello"})
+    client.post(reverse("directory:saved_search_create"), {"postcode": "hello"})
     assert not SavedSearch.objects.exists()
 
 
@@ -166,11 +166,11 @@ def test_inactive_people_are_not_messaged(organisation):
 
 def test_near_her_location_she_is_asked_for_a_postcode_instead(client, organisation):
     _group(organisation, name="Bumps Exeter")
-    near = client.get(reverse("find_support") + "?lat=50.72&lng=-3.51").content.decode()
+    near = client.get(reverse("directory:find_support") + "?lat=50.72&lng=-3.51").content.decode()
     assert "We do not keep your location." in near
-    assert reverse("saved_search_create") not in near
-    town = client.get(reverse("find_support") + "?where=Exeter").content.decode()
-    assert f"{reverse('saved_search_create')}?where=Exeter" in town
+    assert reverse("directory:saved_search_create") not in near
+    town = client.get(reverse("directory:find_support") + "?where=Exeter").content.decode()
+    assert f"{reverse('directory:saved_search_create')}?where=Exeter" in town
 
 
 def test_a_search_whose_town_has_gone_is_not_run_as_anywhere(organisation, member):
@@ -216,7 +216,7 @@ def test_a_wrong_search_posted_is_explained_and_kept_on_the_page(member):
     client = Client()
     client.force_login(member)
     response = client.post(
-        reverse("saved_search_create"), {"postcode": "hello", "stage": "pregnant"}
+        reverse("directory:saved_search_create"), {"postcode": "hello", "stage": "pregnant"}
     )
     assert response.status_code == 400
     page = response.content.decode()

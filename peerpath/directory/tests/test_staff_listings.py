@@ -92,7 +92,7 @@ def _client(user) -> Client:
 
 
 def _url(name, organisation, **kwargs) -> str:
-    return reverse(name, kwargs={"slug": organisation.slug, **kwargs})
+    return reverse(f"directory:{name}", kwargs={"slug": organisation.slug, **kwargs})
 
 
 # Who may -------------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def test_cancelling_a_booked_session_tells_her_and_withdraws_her_reminders(
         "session_changed",
         {"change": "cancelled"},
     )
-    assert told.link == reverse("my_bookings")
+    assert told.link == reverse("bookings:my_bookings")
     assert set(told.deliveries.values_list("channel", flat=True)) == {"in_app", "email", "sms"}
     assert not _reminder_deliveries(booking).filter(status=DeliveryStatus.PENDING).exists()
     event = AuditEvent.objects.filter(object_id=str(session.public_id)).latest("pk")
@@ -306,7 +306,7 @@ def test_taking_a_listing_down_hides_it_and_clears_its_future_sessions(
     assert not service.is_active
     assert list(service.occurrences.values_list("pk", "cancelled")) == [(session.pk, True)]
     told = Notification.objects.get(idempotency_key=f"booking:{booking.public_id}:cancelled:")
-    assert told.link == reverse("my_bookings")
+    assert told.link == reverse("bookings:my_bookings")
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.BOOKED
 
 
@@ -422,7 +422,9 @@ def test_cancelling_from_the_sessions_page_shows_the_note_to_women(organisation,
         _url("staff_session_cancel", organisation, public_id=session.public_id),
         {"note": "Hall closed for repairs"},
     )
-    public = Client().get(reverse("service_detail", kwargs={"public_id": service.public_id}))
+    public = Client().get(
+        reverse("directory:service_detail", kwargs={"public_id": service.public_id})
+    )
     assert "Hall closed for repairs" in public.content.decode()
 
 
@@ -446,7 +448,7 @@ def test_the_sessions_page_links_each_session_to_its_register(organisation, coor
     page = _client(coordinator).get(
         _url("staff_sessions", organisation, public_id=service.public_id)
     )
-    assert reverse("session_register", kwargs={"public_id": session.public_id}) in (
+    assert reverse("bookings:session_register", kwargs={"public_id": session.public_id}) in (
         page.content.decode()
     )
 

@@ -302,14 +302,14 @@ def test_preferences_page_explains_mistakes_beside_the_field_and_keeps_choices(m
     client = Client()
     client.force_login(mum)
     response = client.post(
-        reverse("notification_preferences"),
+        reverse("notifications:notification_preferences"),
         {"quiet_start": "22:00", "quiet_end": "", "channels_session_reminder": ["sms"]},
     )
     html = response.content.decode()
     assert "Choose both times" in html
     assert re.search(r'<option value="22:00"\s+selected', html)
     ok = client.post(
-        reverse("notification_preferences"),
+        reverse("notifications:notification_preferences"),
         {"quiet_start": "22:00", "quiet_end": "07:00", "channels_session_reminder": ["sms"]},
     )
     assert ok.status_code == 302
@@ -323,10 +323,12 @@ def test_the_header_shows_how_many_new_messages_she_has_and_opening_one_reads_it
     _dispatch()
     client = Client()
     client.force_login(mum)
-    assert "Messages (1 new)" in client.get(reverse("home")).content.decode()
-    opened = client.get(reverse("notification_open", kwargs={"public_id": notification.public_id}))
+    assert "Messages (1 new)" in client.get(reverse("core:home")).content.decode()
+    opened = client.get(
+        reverse("notifications:notification_open", kwargs={"public_id": notification.public_id})
+    )
     assert opened["Location"] == "/account/"
-    assert "Messages (1 new)" not in client.get(reverse("home")).content.decode()
+    assert "Messages (1 new)" not in client.get(reverse("core:home")).content.decode()
 
 
 def test_an_admin_sees_failures_for_her_organisation_and_can_send_again(
@@ -338,12 +340,14 @@ def test_an_admin_sees_failures_for_her_organisation_and_can_send_again(
     )
     client = Client()
     client.force_login(org_admin)
-    page = client.get(reverse("notification_failures", kwargs={"slug": organisation.slug}))
+    page = client.get(
+        reverse("notifications:notification_failures", kwargs={"slug": organisation.slug})
+    )
     assert "SMTPServerDisconnected" in page.content.decode()
     failed = notification.deliveries.get(channel="email")
     client.post(
         reverse(
-            "notification_failure_retry",
+            "notifications:notification_failure_retry",
             kwargs={"slug": organisation.slug, "public_id": failed.public_id},
         ),
         {"kind": "delivery"},
@@ -372,17 +376,18 @@ def test_a_purpose_can_have_its_own_email_wording(mum):
 def test_a_browser_signs_up_for_phone_notifications_and_can_stop(mum):
     client = Client()
     client.force_login(mum)
-    bad = client.post(reverse("push_subscribe"), {"endpoint": "not a url"})
+    bad = client.post(reverse("notifications:push_subscribe"), {"endpoint": "not a url"})
     assert bad.status_code == 400
     assert "endpoint" in bad.json()["errors"]
     ok = client.post(
-        reverse("push_subscribe"),
+        reverse("notifications:push_subscribe"),
         {"endpoint": "https://fcm.googleapis.com/fcm/send/abc", "p256dh": "BPk", "auth": "x1"},
     )
     assert ok.json() == {"ok": True}
     assert mum.push_subscriptions.count() == 1
     client.post(
-        reverse("push_unsubscribe"), {"endpoint": "https://fcm.googleapis.com/fcm/send/abc"}
+        reverse("notifications:push_unsubscribe"),
+        {"endpoint": "https://fcm.googleapis.com/fcm/send/abc"},
     )
     assert mum.push_subscriptions.count() == 0
 

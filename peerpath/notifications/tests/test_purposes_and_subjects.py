@@ -73,7 +73,7 @@ def test_a_new_purpose_needs_no_migration_and_appears_among_her_choices(monkeypa
     }
     client = Client()
     client.force_login(mum)
-    page = client.get(reverse("notification_preferences")).content.decode()
+    page = client.get(reverse("notifications:notification_preferences")).content.decode()
     assert "News about a thing (a test)" in page
     assert 'name="channels_test_new_thing"' in page
 
@@ -111,7 +111,7 @@ def test_her_inbox_shows_each_apps_own_wording(mum):
     _dispatch()
     client = Client()
     client.force_login(mum)
-    html = client.get(reverse("inbox")).content.decode()
+    html = client.get(reverse("notifications:inbox")).content.decode()
     assert "Changes to groups and sessions you booked" in html
     assert "A session you booked has been cancelled." in html
     assert "New groups that match what you are looking for" in html

@@ -57,7 +57,7 @@ def test_any_other_address_is_refused(endpoint):
 
 
 def _subscribe(client: Client, endpoint: str) -> tuple[int, dict[str, object]]:
-    response = client.post(reverse("push_subscribe"), {"endpoint": endpoint, **KEYS})
+    response = client.post(reverse("notifications:push_subscribe"), {"endpoint": endpoint, **KEYS})
     return response.status_code, json.loads(response.content)
 
 
