@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dateutil.rrule import rrulestr
 from django.utils import timezone
 
 from peerpath.accounts.models import Organisation
@@ -12,8 +13,15 @@ from peerpath.core import clock
 from peerpath.core.actors import DEMO
 from peerpath.core.demo import DemoWorld, demo_step
 from peerpath.directory.choices import Family, Kind
-from peerpath.directory.models import Location, PostcodeCentroid, Schedule, Service
-from peerpath.directory.services import occurrences_expand
+from peerpath.directory.models import PostcodeCentroid, Service
+from peerpath.directory.recurrence import Recurrence
+from peerpath.directory.services import (
+    location_create,
+    postcode_centroids_load,
+    schedule_create,
+    service_create,
+    service_update,
+)
 
 PLACES = (
     ("Heavitree Family Hub", "12 Fore Street, Heavitree", "Exeter", "EX1 2QJ", 50.7225, -3.5058),
@@ -301,29 +309,42 @@ ANYTIME = (
 )
 
 
+def _first_session(rule: str, today: dt.date, hour: int, minute: int) -> dt.datetime:
+    """The rule's first date from a week ago, at its local time (so the demo has a past)."""
+    start = dt.datetime.combine(today - dt.timedelta(days=7), dt.time(hour, minute))
+    first = rrulestr(rule, dtstart=start).after(start, inc=True)
+    return timezone.make_aware(first, timezone.get_current_timezone())
+
+
 def seed_directory(organisation: Organisation) -> int:
-    """Create the demo listings and expand their sessions; returns how many listings."""
+    """Create the demo listings and expand their sessions, through the listing services as a
+    coordinator would; returns how many listings."""
     today = clock.today()
+    postcode_centroids_load(
+        actor=DEMO,
+        centroids=[
+            PostcodeCentroid(
+                postcode=postcode.replace(" ", ""),
+                outward=postcode.split()[0],
+                latitude=lat,
+                longitude=lon,
+            )
+            for _name, _address, _area, postcode, lat, lon in PLACES
+        ],
+    )
     locations = [
-        Location.objects.create(
+        location_create(
+            actor=DEMO,
             organisation=organisation,
             name=name,
             address=address,
             area=area,
             postcode=postcode,
-            latitude=lat,
-            longitude=lon,
+            coordinates=(lat, lon),
             directions="Step-free entrance; buggy parking inside.",
         )
         for name, address, area, postcode, lat, lon in PLACES
     ]
-    for _name, _address, _area, postcode, lat, lon in PLACES:
-        compact = postcode.replace(" ", "")
-        PostcodeCentroid.objects.update_or_create(
-            postcode=compact,
-            defaults={"outward": postcode.split()[0], "latitude": lat, "longitude": lon},
-        )
-    zone = timezone.get_current_timezone()
     count = 0
     towns = {location.area for location in locations}
     for name, kind, summary, what, place, rule, hour, minute, for_whom, family, booking in GROUPS:
@@ -331,7 +352,8 @@ def seed_directory(organisation: Organisation) -> int:
         copies = 1 if place is None or any(town in name for town in towns) else 3
         for extra in range(copies):
             location = None if place is None else locations[(place + extra * 2) % len(locations)]
-            service = Service.objects.create(
+            service = service_create(
+                actor=DEMO,
                 organisation=organisation,
                 name=name if copies == 1 else f"{name}, {location.area if location else ''}",
                 kind=kind,
@@ -349,16 +371,21 @@ def seed_directory(organisation: Organisation) -> int:
                 email="hello@harbour-parents.example",
                 last_checked_on=today - dt.timedelta(days=30 + 40 * count % 300),
             )
-            first = timezone.make_aware(
-                dt.datetime.combine(today - dt.timedelta(days=7), dt.time(hour, minute)), zone
+            first = _first_session(rule, today, hour, minute)
+            recurrence = Recurrence.from_rule(rule, timezone.localtime(first))
+            if recurrence is None:
+                raise ValueError(f"The demo rule {rule!r} is not one PeerPath makes.")
+            schedule_create(
+                actor=DEMO,
+                service=service,
+                first_starts_at=first,
+                duration_minutes=90,
+                recurrence=recurrence,
             )
-            schedule = Schedule.objects.create(
-                service=service, first_starts_at=first, rrule=rule, duration_minutes=90
-            )
-            occurrences_expand(actor=DEMO, schedule=schedule)
             count += 1
     for name, kind, summary, how in ANYTIME:
-        Service.objects.create(
+        service_create(
+            actor=DEMO,
             organisation=organisation,
             name=name,
             kind=kind,
@@ -380,6 +407,6 @@ SKILLS_COURSE = "Mental Health Skills Course, Exeter"
 def seed(world: DemoWorld) -> None:
     """The demo charity's listings; Hazel runs the Exeter skills course."""
     seed_directory(world.organisation)
-    course = Service.objects.filter(name=SKILLS_COURSE).first()
+    course = Service.objects.filter(organisation=world.organisation, name=SKILLS_COURSE).first()
     if course is not None:
-        course.facilitators.add(world.people["hazel"])
+        service_update(actor=DEMO, service=course, facilitators=[world.people["hazel"]])

@@ -34,6 +34,7 @@ from django.utils import timezone
 from peerpath.accounts.choices import Language
 from peerpath.accounts.models import Organisation
 from peerpath.core import clock
+from peerpath.core.services import UNSET
 from peerpath.directory import services
 from peerpath.directory.choices import Family, ForWhom, Kind
 from peerpath.directory.geo import looks_like_postcode
@@ -1079,7 +1080,7 @@ def _apply(
             actor=actor,
             service=service,
             location=location,
-            last_checked_on=item.last_checked_on or services.KEEP,
+            last_checked_on=item.last_checked_on or UNSET,
             **item.values,
         )
     for found, schedule in plan.schedules:

@@ -9,7 +9,6 @@ people booked). Updates take only the fields that change: a field left out keeps
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import itertools
 import logging
 import uuid
@@ -23,6 +22,7 @@ from django.utils import timezone
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record, changed_fields
 from peerpath.core import clock
+from peerpath.core.services import UNSET, Unset, given
 from peerpath.directory import hooks
 from peerpath.directory.choices import time_of_day
 from peerpath.directory.models import Location, Occurrence, PostcodeCentroid, Schedule, Service
@@ -41,19 +41,6 @@ if TYPE_CHECKING:
 
 EXPAND_WEEKS = 8
 logger = logging.getLogger(__name__)
-
-
-class Keep(enum.Enum):
-    """An update's argument left out: the field keeps its value."""
-
-    KEEP = "keep"
-
-
-KEEP = Keep.KEEP
-
-
-def _given(**values: object) -> dict[str, object]:
-    return {name: value for name, value in values.items() if value is not KEEP}
 
 
 def _occurrence(schedule: Schedule, start: dt.datetime) -> Occurrence:
@@ -111,7 +98,7 @@ def occurrences_expand(*, actor: Actor, schedule: Schedule, weeks: int = EXPAND_
 
 @transaction.atomic
 def occurrences_expand_all(*, actor: Actor) -> int:
-    """Keep the dated sessions of every running listing eight weeks ahead (the nightly job)."""
+    """Unset the dated sessions of every running listing eight weeks ahead (the nightly job)."""
     return sum(
         occurrences_expand(actor=actor, schedule=schedule)
         for schedule in Schedule.objects.filter(service__is_active=True).select_related("service")
@@ -233,17 +220,17 @@ def location_update(
     *,
     actor: Actor,
     location: Location,
-    name: str | Keep = KEEP,
-    address: str | Keep = KEEP,
-    area: str | Keep = KEEP,
-    postcode: str | Keep = KEEP,
-    directions: str | Keep = KEEP,
+    name: str | Unset = UNSET,
+    address: str | Unset = UNSET,
+    area: str | Unset = UNSET,
+    postcode: str | Unset = UNSET,
+    directions: str | Unset = UNSET,
     coordinates: tuple[float, float] | None = None,
 ) -> Location:
     """Change a place (its position comes from ``coordinates`` if given, else its postcode).
     People booked at its listings' future sessions are told of a new name, address, postcode
     or directions."""
-    values = _given(name=name, address=address, area=area, postcode=postcode, directions=directions)
+    values = given(name=name, address=address, area=area, postcode=postcode, directions=directions)
     watched = [*values, *(("latitude", "longitude") if coordinates else ())]
     before = {field: getattr(location, field) for field in watched}
     for field, value in values.items():
@@ -375,32 +362,32 @@ def service_update(
     *,
     actor: Actor,
     service: Service,
-    name: str | Keep = KEEP,
-    kind: str | Keep = KEEP,
-    summary: str | Keep = KEEP,
-    last_checked_on: dt.date | Keep = KEEP,
-    provider_name: str | Keep = KEEP,
-    what_you_do: str | Keep = KEEP,
-    first_visit: str | Keep = KEEP,
-    for_whom: Iterable[str] | Keep = KEEP,
-    family: Iterable[str] | Keep = KEEP,
-    languages: Iterable[str] | Keep = KEEP,
-    is_free: bool | Keep = KEEP,
-    cost: str | Keep = KEEP,
-    online: bool | Keep = KEEP,
-    location: Location | Keep | None = KEEP,
-    booking_required: bool | Keep = KEEP,
-    capacity: int | Keep | None = KEEP,
-    how_to_join: str | Keep = KEEP,
-    phone: str | Keep = KEEP,
-    email: str | Keep = KEEP,
-    website: str | Keep = KEEP,
-    facilitators: Iterable[User] | Keep = KEEP,
+    name: str | Unset = UNSET,
+    kind: str | Unset = UNSET,
+    summary: str | Unset = UNSET,
+    last_checked_on: dt.date | Unset = UNSET,
+    provider_name: str | Unset = UNSET,
+    what_you_do: str | Unset = UNSET,
+    first_visit: str | Unset = UNSET,
+    for_whom: Iterable[str] | Unset = UNSET,
+    family: Iterable[str] | Unset = UNSET,
+    languages: Iterable[str] | Unset = UNSET,
+    is_free: bool | Unset = UNSET,
+    cost: str | Unset = UNSET,
+    online: bool | Unset = UNSET,
+    location: Location | Unset | None = UNSET,
+    booking_required: bool | Unset = UNSET,
+    capacity: int | Unset | None = UNSET,
+    how_to_join: str | Unset = UNSET,
+    phone: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    website: str | Unset = UNSET,
+    facilitators: Iterable[User] | Unset = UNSET,
 ) -> Service:
     """Change a listing (taking it down or putting it back: ``service_deactivate`` and
     ``service_reactivate``). People booked at its future sessions are told of a new place or
     way to join; more places go to people waiting."""
-    values = _given(
+    values = given(
         name=name,
         kind=kind,
         summary=summary,
@@ -408,9 +395,9 @@ def service_update(
         provider_name=provider_name,
         what_you_do=what_you_do,
         first_visit=first_visit,
-        for_whom=list(for_whom) if not isinstance(for_whom, Keep) else KEEP,
-        family=list(family) if not isinstance(family, Keep) else KEEP,
-        languages=list(languages) if not isinstance(languages, Keep) else KEEP,
+        for_whom=list(for_whom) if for_whom is not UNSET else UNSET,
+        family=list(family) if family is not UNSET else UNSET,
+        languages=list(languages) if languages is not UNSET else UNSET,
         is_free=is_free,
         cost=cost,
         online=online,
@@ -422,7 +409,7 @@ def service_update(
         email=email,
         website=website,
     )
-    if not isinstance(location, Keep):
+    if location is not UNSET:
         _check_location(service.organisation_id, location)
     before = {field: getattr(service, field) for field in values}
     for field, value in values.items():
@@ -430,7 +417,7 @@ def service_update(
     service.full_clean()
     service.save()
     fields = changed_fields(before, service)
-    if not isinstance(facilitators, Keep):
+    if facilitators is not UNSET:
         chosen = {user.pk for user in facilitators}
         if chosen != set(service.facilitators.values_list("pk", flat=True)):
             service.facilitators.set(list(chosen))
