@@ -35,6 +35,7 @@ HIGHER_MODULES = {
     "peerpath.core.jinja": "accounts",
     "peerpath.core.context_processors": "accounts",
     # The audit log's own pages, its search and its sign-in recorder need people and roles.
+    "peerpath.audit.access": "accounts",
     "peerpath.audit.views": "accounts",
     "peerpath.audit.urls": "accounts",
     "peerpath.audit.querysets": "accounts",

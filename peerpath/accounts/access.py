@@ -75,7 +75,7 @@ def has_mfa(user: AnyUser) -> bool:
     return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
-def _has_role(user: AnyUser, organisation: Organisation | int, *roles: str) -> bool:
+def has_role(user: AnyUser, organisation: Organisation | int, *roles: str) -> bool:
     return bool(roles_in(user, organisation) & set(roles))
 
 
@@ -88,20 +88,11 @@ def can_see_staff_pages(user: AnyUser, organisation: Organisation) -> bool:
 
 def can_manage_members(user: AnyUser, organisation: Organisation) -> bool:
     """Create member accounts on someone's behalf, list and view members."""
-    return _has_role(user, organisation, Role.COORDINATOR, Role.ORG_ADMIN)
-
-
-def can_manage_listings(user: AnyUser, organisation: Organisation | int) -> bool:
-    """Add and change the charity's listings, places, times and sessions; see the gaps."""
-    return _has_role(user, organisation, Role.COORDINATOR, Role.ORG_ADMIN)
+    return has_role(user, organisation, Role.COORDINATOR, Role.ORG_ADMIN)
 
 
 def can_invite_staff(user: AnyUser, organisation: Organisation) -> bool:
-    return _has_role(user, organisation, Role.ORG_ADMIN)
-
-
-def can_view_audit(user: AnyUser, organisation: Organisation) -> bool:
-    return _has_role(user, organisation, Role.ORG_ADMIN)
+    return has_role(user, organisation, Role.ORG_ADMIN)
 
 
 def can_use_admin_site(user: AnyUser) -> bool:

@@ -13,7 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from peerpath.accounts.access import can_view_audit, get_staff_organisation
+from peerpath.accounts.access import get_staff_organisation
+from peerpath.audit.access import can_view_audit
 from peerpath.audit.forms import AuditSearchForm, object_type_labels
 from peerpath.audit.models import AuditEvent
 from peerpath.audit.querysets import events_for_organisation

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from peerpath.accounts.access import can_manage_listings, get_staff_organisation
+from peerpath.accounts.access import get_staff_organisation, has_role
 from peerpath.accounts.choices import Role
 from peerpath.accounts.models import Organisation, User
 from peerpath.directory import hooks
@@ -17,6 +17,11 @@ from peerpath.directory.models import Location, Occurrence, SavedSearch, Schedul
 
 if TYPE_CHECKING:
     from peerpath.accounts.access import AnyUser
+
+
+def can_manage_listings(user: AnyUser, organisation: Organisation | int) -> bool:
+    """Add and change the charity's listings, places, times and sessions; see the gaps."""
+    return has_role(user, organisation, Role.COORDINATOR, Role.ORG_ADMIN)
 
 
 def get_public_service(public_id: str) -> Service:

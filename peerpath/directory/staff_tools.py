@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from peerpath.accounts.access import can_manage_listings
 from peerpath.core.staff_tools import StaffLink, register_link
+from peerpath.directory.access import can_manage_listings
 
 register_link(
     StaffLink(

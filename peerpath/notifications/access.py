@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from peerpath.accounts.access import can_view_audit
 from peerpath.accounts.models import Organisation, User
+from peerpath.audit.access import can_view_audit
 from peerpath.jobs.models import Job, OutboxStatus
 from peerpath.notifications.models import Delivery, Notification, PushSubscription
 from peerpath.notifications.services import inbox_for

@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_person
-from peerpath.accounts.access import can_manage_listings
 from peerpath.accounts.choices import Role
 from peerpath.audit.models import AuditEvent
 from peerpath.bookings.models import Booking, BookingStatus
 from peerpath.bookings.services import booking_create
 from peerpath.core.actors import OPERATOR
 from peerpath.directory import alerts
+from peerpath.directory.access import can_manage_listings
 from peerpath.directory.choices import ForWhom, Kind
 from peerpath.directory.gaps import gaps_find
 from peerpath.directory.models import Location, Occurrence, Schedule, Service
