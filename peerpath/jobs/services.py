@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record
 from peerpath.core import clock
-from peerpath.jobs.models import Job, PeriodicSchedule
+from peerpath.jobs.models import Job, OutboxStatus, PeriodicSchedule
 from peerpath.jobs.outbox import Outcome, claim_due, reap_expired, requeue_failed
 from peerpath.jobs.registry import get_task, periodic_tasks
 
@@ -167,3 +167,13 @@ def schedules_enqueue_due() -> int:
                 )
                 queued += 1
     return queued
+
+
+@transaction.atomic
+def jobs_purge_finished(*, actor: Actor, before: dt.datetime) -> int:
+    """Delete jobs that finished well before ``before``; jobs that failed for good stay until
+    an admin retries them. The jobs hold only ids, so one audit row says how many went."""
+    deleted, _ = Job.objects.filter(status=OutboxStatus.SENT, finished_at__lt=before).delete()
+    if deleted:
+        audit_record(actor=actor, action=Action.DELETE, detail=f"{deleted} finished jobs")
+    return int(deleted)
