@@ -4,7 +4,9 @@ from config import env
 
 from .base import *
 
-DEBUG = env.boolean("DEBUG", default=True)
+# PeerPath's own calm error pages by default, as people see them; DEBUG=true shows Django's
+# debug pages while developing.
+DEBUG = env.boolean("DEBUG", default=False)
 # Development only: a fixed key so sessions survive restarts. Production refuses to start
 # without its own SECRET_KEY (see production.py).
 SECRET_KEY = env.optional("SECRET_KEY") or "development-only-key-not-for-production-use"
@@ -21,6 +23,6 @@ EMAIL_FILE_PATH = VAR_DIR / "emails"
 
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_AUTOREFRESH = True  # development: CSS and JS changes show without collectstatic
 LOG_FORMAT = env.string("LOG_FORMAT", "plain")
 LOGGING["handlers"]["console"]["formatter"] = "plain" if LOG_FORMAT == "plain" else "json"

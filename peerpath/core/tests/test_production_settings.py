@@ -88,3 +88,28 @@ def test_the_deployment_checks_refuse_a_cache_private_to_each_process():
     }
     with override_settings(CACHES=shared):
         assert cache_is_shared_by_every_process() == []
+
+
+def test_make_run_shows_peerpaths_error_pages_unless_debug_is_asked_for(tmp_path):
+    script = (
+        "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.local", PEERPATH_VAR_DIR=str(tmp_path))
+    plain = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    asked = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**env, "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (plain.stdout.strip(), asked.stdout.strip()) == ("False", "True")
