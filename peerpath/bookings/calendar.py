@@ -15,6 +15,7 @@ from icalendar import Calendar, Event
 
 from peerpath.bookings.models import Booking, BookingStatus
 from peerpath.core import clock
+from peerpath.directory.calendar import calendar_name
 from peerpath.directory.models import Service
 
 
@@ -46,7 +47,7 @@ def bookings_calendar(
     calendar = Calendar()
     calendar.add("prodid", "-//PeerPath//Your bookings//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", _("Your sessions"))
+    calendar.add("x-wr-calname", calendar_name(_("Your sessions")))
     # Ask calendar apps to check for changes every hour (many check less often whatever).
     calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from peerpath.core import clock
 from peerpath.directory.models import Occurrence, Service
+
+
+def calendar_name(name: str) -> vText:
+    """A calendar's name on one line, escaped as text: X- properties are not escaped unless
+    typed, and a lone CR would start a new line for parsers that split on it."""
+    return vText(" ".join(str(name).split()))
 
 
 def service_calendar(service: Service, occurrences: Iterable[Occurrence], *, url: str) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//PeerPath//Find support//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", service.name)
+    calendar.add("x-wr-calname", calendar_name(service.name))
     where = f"{service.location.name}, {service.location.address}" if service.location else "Online"
     for occurrence in occurrences:
         event = Event()

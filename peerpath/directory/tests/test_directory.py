@@ -276,3 +276,26 @@ def test_a_postcode_we_cannot_find_is_explained_beside_the_field(client, organis
         reverse("directory:find_support"), {"postcode": "my house"}
     ).content.decode()
     assert "Enter a postcode like EX4 3SR" in nonsense
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("Bump, and Baby", "X-WR-CALNAME:Bump\\, and Baby"),
+        ("Bump\rBEGIN:VEVENT", "X-WR-CALNAME:Bump BEGIN:VEVENT"),
+        ("Tea;\nand talk", "X-WR-CALNAME:Tea\\; and talk"),
+    ],
+)
+def test_the_calendar_name_is_one_escaped_line(client, organisation, name, written):
+    from icalendar import Calendar, vText
+
+    service = _group(organisation, name=name)
+    body = client.get(
+        reverse("directory:service_calendar", kwargs={"public_id": service.public_id})
+    ).content
+
+    assert written.encode() in body
+    assert b"\r" not in body.replace(b"\r\n", b"")  # no lone CR anywhere
+    parsed = Calendar.from_ical(body)
+    # Read back as RFC 5545 TEXT, the name comes back whole (commas were cut before).
+    assert vText.from_ical(str(parsed["X-WR-CALNAME"])) == " ".join(name.split())
