@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -54,6 +55,15 @@ def test_an_event_says_what_handles_it_and_what_happened():
 @pytest.mark.django_db(transaction=True)
 def test_the_configured_channel_layer_delivers_committed_events_to_the_group():
     """In memory without REDIS_URL; through Redis with it (as in production)."""
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running in
+    # this one, and async_to_sync refuses to run beside it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(_publish_and_receive).result(timeout=60) == [
+            {"type": "inbox.changed", "op": "created", "id": "2"}
+        ]
+
+
+def _publish_and_receive() -> list[dict]:
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(GROUP, channel)
@@ -70,8 +80,6 @@ def test_the_configured_channel_layer_delivers_committed_events_to_the_group():
                 except TimeoutError:
                     return received
 
-        assert async_to_sync(receive_all)() == [
-            {"type": "inbox.changed", "op": "created", "id": "2"}
-        ]
+        return async_to_sync(receive_all)()
     finally:
         async_to_sync(layer.group_discard)(GROUP, channel)
