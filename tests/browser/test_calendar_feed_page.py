@@ -3,6 +3,8 @@ and makes a new one; the page stays calm and accessible at phone and desktop wid
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from peerpath.core.actors import OPERATOR
 from tests.browser.conftest import assert_no_axe_violations, screenshot
 from tests.browser.test_every_page import sign_in
@@ -23,9 +25,9 @@ def test_she_makes_her_calendar_address_and_replaces_it(page, live_server, organ
     assert address.input_value() == f"{live_server.url}/calendar/{first}.ics"
     webcal = page.get_by_role("link", name="Add to my calendar").get_attribute("href")
     assert webcal == f"webcal://{live_server.url.split('://', 1)[1]}/calendar/{first}.ics"
-    assert page.get_by_text(
-        "Anyone who can see your calendar will see these sessions."
-    ).is_visible()
+    expect(
+        page.get_by_text("Anyone who can see your calendar will see these sessions.")
+    ).to_be_visible()
     screenshot(page, "my_bookings-calendar-address")
     assert_no_axe_violations(page)
     assert page.console_errors == [], page.console_errors
@@ -35,7 +37,7 @@ def test_she_makes_her_calendar_address_and_replaces_it(page, live_server, organ
 
     second = CalendarFeed.objects.get(user=member).token
     assert second != first
-    assert page.get_by_text("The old one no longer works.").is_visible()
+    expect(page.get_by_text("The old one no longer works.")).to_be_visible()
     assert (
         page.get_by_label("Your private calendar address")
         .input_value()

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from conftest import membership_of
 from peerpath.accounts.choices import Role
@@ -244,7 +245,7 @@ def test_page_is_accessible_and_calm(request, page, live_server, name):
     response = page.goto(live_server.url + address)
     assert response.status == status, page.url
     assert page.locator("h1").count() == 1, page.url
-    assert page.get_by_role("link", name="Get help now").first.is_visible()
+    expect(page.get_by_role("link", name="Get help now").first).to_be_visible()
     screenshot(page, name.replace(":", "-"))
     assert_no_axe_violations(page)
     assert page.console_errors == [], page.console_errors
@@ -279,6 +280,6 @@ def test_pages_work_without_javascript(browser, live_server, organisation):
         page.goto(live_server.url + "/")
         page.get_by_role("link", name="Get help now").first.click()
         page.wait_for_url("**/help-now/")
-        assert page.get_by_role("link", name="Call 116 123").is_visible()
+        expect(page.get_by_role("link", name="Call 116 123")).to_be_visible()
     finally:
         context.close()

@@ -15,6 +15,7 @@ import re
 import time_machine
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import make_person
 from peerpath.accounts.choices import Role
@@ -67,7 +68,7 @@ def _she_finds_a_morning_group_near_her_postcode(page, live_server) -> str:
     page.wait_for_url(re.compile(r".*postcode=ex4\+1al.*"))
     _check(page, "search-results")
     result = page.get_by_role("listitem").filter(has_text=GROUP)
-    assert result.get_by_text(re.compile(r"miles? away")).first.is_visible()
+    expect(result.get_by_text(re.compile(r"miles? away")).first).to_be_visible()
     result.get_by_role("link", name=GROUP).click()
     page.wait_for_url(re.compile(r".*/find-support/[0-9a-f-]+/$"))
     _check(page, "listing")
@@ -99,8 +100,8 @@ def _she_makes_an_account_and_books(page, live_server, listing_url) -> None:
         page.goto(listing_url)
     page.get_by_role("button", name=re.compile("Book a place")).first.click()
     page.wait_for_url("**/account/bookings/")
-    assert page.get_by_text("You have a place.").is_visible()
-    assert page.get_by_role("link", name=GROUP).is_visible()
+    expect(page.get_by_text("You have a place.")).to_be_visible()
+    expect(page.get_by_role("link", name=GROUP)).to_be_visible()
     _check(page, "booked")
 
 
@@ -120,8 +121,8 @@ def _she_finds_it_full_and_waits(second, listing_url) -> None:
     second.goto(listing_url)
     second.get_by_role("button", name=re.compile("Book a place")).first.click()
     second.wait_for_url("**/account/bookings/")
-    assert second.get_by_text("It is full, so you are on the waiting list.").is_visible()
-    assert second.get_by_text("On the waiting list", exact=True).is_visible()
+    expect(second.get_by_text("It is full, so you are on the waiting list.")).to_be_visible()
+    expect(second.get_by_text("On the waiting list", exact=True)).to_be_visible()
     _check(second, "waiting-list")
 
 
@@ -142,11 +143,11 @@ def _the_place_is_offered_and_taken(second, live_server) -> None:
     _check(second, "offer-in-inbox")
     second.get_by_role("link", name="A place comes up from a waiting list").click()
     second.wait_for_url("**/account/bookings/")
-    assert second.get_by_text(re.compile(r"^Offered a place")).is_visible()
+    expect(second.get_by_text(re.compile(r"^Offered a place"))).to_be_visible()
     _check(second, "offer")
     second.get_by_role("button", name=re.compile("Yes, I will come")).click()
-    assert second.get_by_text("The place is yours.").is_visible()
-    assert second.get_by_text("Booked", exact=True).is_visible()
+    expect(second.get_by_text("The place is yours.")).to_be_visible()
+    expect(second.get_by_text("Booked", exact=True)).to_be_visible()
 
 
 def test_two_women_find_a_group_book_wait_and_are_offered_a_place(
@@ -180,6 +181,6 @@ def test_two_women_find_a_group_book_wait_and_are_offered_a_place(
 
         # She cannot go after all: the place is offered to the woman waiting.
         page.get_by_role("button", name=re.compile("Cancel my place")).click()
-        assert page.get_by_text("Cancelled. Thank you for letting us know.").is_visible()
+        expect(page.get_by_text("Cancelled. Thank you for letting us know.")).to_be_visible()
         _the_place_is_offered_and_taken(second, live_server)
         context.close()

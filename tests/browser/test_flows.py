@@ -10,6 +10,7 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from conftest import make_person, membership_of
 from peerpath.accounts.choices import Role
@@ -56,11 +57,11 @@ def test_a_new_mother_signs_up_verifies_sets_her_stage_and_downloads_her_data(
     page.get_by_role("button", name="I agree").click()
     page.wait_for_url("**/account/details/")
     page.get_by_label("I am pregnant").check()
-    assert page.get_by_label("Your due date").is_visible()
-    assert not page.get_by_label("Your baby's date of birth").is_visible()
+    expect(page.get_by_label("Your due date")).to_be_visible()
+    expect(page.get_by_label("Your baby's date of birth")).not_to_be_visible()
     page.get_by_role("button", name="Save your details").click()
     # She forgot the date: told beside the field, and her answer is kept.
-    assert page.get_by_text("Enter your due date, or choose another answer.").first.is_visible()
+    expect(page.get_by_text("Enter your due date, or choose another answer.").first).to_be_visible()
     assert page.get_by_label("I am pregnant").is_checked()
     _check(page, "profile-error")
     page.get_by_label("Your due date").fill("2027-03-14")
@@ -69,7 +70,7 @@ def test_a_new_mother_signs_up_verifies_sets_her_stage_and_downloads_her_data(
     page.get_by_label("Text message").check()
     page.get_by_role("button", name="Save your details").click()
     page.wait_for_url("**/account/")
-    assert page.get_by_text("Your details have been saved.").is_visible()
+    expect(page.get_by_text("Your details have been saved.")).to_be_visible()
 
     page.get_by_role("link", name="Download everything we hold about you").click()
     _check(page, "data")
@@ -136,7 +137,7 @@ def test_a_coordinator_must_set_up_two_step_and_then_signs_in_with_a_code(
     _check(page, "mfa-code")
     page.get_by_label(re.compile("code", re.I)).first.fill("000000")
     page.get_by_role("button", name="Continue", exact=True).click()
-    assert page.locator(".nhsuk-error-message").first.is_visible()
+    expect(page.locator(".nhsuk-error-message").first).to_be_visible()
     page.get_by_label(re.compile("code", re.I)).first.fill(_code(secret))
     page.get_by_role("button", name="Continue", exact=True).click()
     page.wait_for_url("**/staff/")
@@ -165,13 +166,13 @@ def test_a_mother_sets_quiet_hours_and_reads_her_messages(page, live_server, org
     page.get_by_label("Quiet from").select_option("22:00")
     page.get_by_label("Quiet until").select_option("")  # forgot to choose the end
     page.get_by_role("button", name="Save your choices").click()
-    assert page.get_by_text("Choose both times").first.is_visible()
+    expect(page.get_by_text("Choose both times").first).to_be_visible()
     assert page.get_by_label("Quiet from").input_value() == "22:00"
     _check(page, "preferences-error")
     page.get_by_label("Quiet until").select_option("07:00")
     page.get_by_role("button", name="Save your choices").click()
-    assert page.get_by_text("Your choices have been saved.").is_visible()
-    assert page.get_by_role("link", name="Messages", exact=True).is_visible()
+    expect(page.get_by_text("Your choices have been saved.")).to_be_visible()
+    expect(page.get_by_role("link", name="Messages", exact=True)).to_be_visible()
 
 
 def test_a_mother_books_a_place_from_a_listing_and_cancels_it(page, live_server, organisation):
@@ -186,8 +187,8 @@ def test_a_mother_books_a_place_from_a_listing_and_cancels_it(page, live_server,
     page.goto(f"{live_server.url}/find-support/{course.public_id}/")
     page.get_by_role("button", name=re.compile("Book a place")).first.click()
     page.wait_for_url("**/account/bookings/")
-    assert page.get_by_text("You have a place.").is_visible()
+    expect(page.get_by_text("You have a place.")).to_be_visible()
     _check(page, "my-bookings")
     page.get_by_role("button", name=re.compile("Cancel my place")).click()
-    assert page.get_by_text("Cancelled. Thank you for letting us know.").is_visible()
-    assert page.get_by_text("You have no bookings coming up.").is_visible()
+    expect(page.get_by_text("Cancelled. Thank you for letting us know.")).to_be_visible()
+    expect(page.get_by_text("You have no bookings coming up.")).to_be_visible()

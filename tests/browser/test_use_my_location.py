@@ -8,6 +8,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from peerpath.core.actors import OPERATOR
 from tests.browser.conftest import assert_no_axe_violations, screenshot
@@ -35,7 +36,7 @@ def test_she_allows_her_location_and_sees_what_is_on_near_her(located_page, live
     assert query["lat"] == ["50.72"]  # rounded to about a kilometre, not 50.7231
     assert query["lng"] == ["-3.50"]
     assert query.get("where", [""]) == [""]  # her location replaces the town chosen before
-    assert page.get_by_text("Near your location").is_visible()
+    expect(page.get_by_text("Near your location")).to_be_visible()
     results = page.locator(".pp-contact").filter(has_text=re.compile(r"(miles|half a mile) away"))
     places = results.locator("p.nhsuk-body-s").all_inner_texts()
     assert any("Exeter" in place for place in places), places
@@ -47,7 +48,7 @@ def test_she_allows_her_location_and_sees_what_is_on_near_her(located_page, live
     page.get_by_role("link", name="Stop using my location").click()
     page.wait_for_load_state()
     assert "lat=" not in page.url
-    assert not page.get_by_text("Near your location").is_visible()
+    expect(page.get_by_text("Near your location")).not_to_be_visible()
 
 
 def test_when_she_says_no_she_is_told_calmly_what_else_to_do(page, live_server, directory):
@@ -57,9 +58,9 @@ def test_when_she_says_no_she_is_told_calmly_what_else_to_do(page, live_server, 
 
     message = page.get_by_text(FAILED)
     message.wait_for()
-    assert message.is_visible()
+    expect(message).to_be_visible()
     assert "lat=" not in page.url
-    assert page.get_by_label("Your postcode (optional)").is_visible()
+    expect(page.get_by_label("Your postcode (optional)")).to_be_visible()
     screenshot(page, "find-support-location-refused")
     assert_no_axe_violations(page)
     assert page.console_errors == [], page.console_errors
@@ -70,7 +71,7 @@ def test_without_javascript_the_button_never_appears(browser, live_server, direc
     page = context.new_page()
     try:
         page.goto(live_server.url + "/find-support/")
-        assert page.get_by_role("button", name="Show what is on").is_visible()
-        assert not page.get_by_role("button", name="Use my location").is_visible()
+        expect(page.get_by_role("button", name="Show what is on")).to_be_visible()
+        expect(page.get_by_role("button", name="Use my location")).not_to_be_visible()
     finally:
         context.close()
