@@ -212,8 +212,16 @@ class Change:
     JUST_TURN_UP = "just_turn_up"
 
 
-def _tell(booking: Booking, *, change: str, version: str) -> None:
+# Staff often make several edits in a row: changes to one booked session within this time
+# become one message per person (a cancellation is sent at once, and replaces them).
+CHANGES_GATHERED_FOR = dt.timedelta(minutes=10)
+
+
+def _tell(booking: Booking, *, actor: Actor, change: str, version: str) -> None:
     service = booking.occurrence.service
+    if change == Change.CANCELLED:
+        # Anything still gathering is out of date: the cancellation says all she needs.
+        notifications_withdraw(actor=actor, subject=booking, purposes=[SESSION_CHANGED])
     notify(
         recipient=booking.member,
         purpose=SESSION_CHANGED,
@@ -222,6 +230,7 @@ def _tell(booking: Booking, *, change: str, version: str) -> None:
         link=reverse("bookings:my_bookings"),
         idempotency_key=f"booking:{booking.public_id}:{change}:{version}",
         organisation=service.organisation,
+        gather_within=None if change == Change.CANCELLED else CHANGES_GATHERED_FOR,
     )
 
 
@@ -256,7 +265,7 @@ def bookings_session_changed(
         if change == Change.CANCELLED or (change == Change.MOVED and previous_starts_at):
             # Her reminders for the old time (one already sent stays sent).
             notifications_withdraw(actor=actor, subject=booking, purposes=[SESSION_REMINDER])
-        _tell(booking, change=change, version=version)
+        _tell(booking, change=change, version=version, actor=actor)
         if change == Change.MOVED and booking.status == BookingStatus.BOOKED:
             _remind(booking)
     return len(bookings)
@@ -297,7 +306,7 @@ def bookings_places_changed(*, actor: Actor, service: Service) -> int:
                 booking.offered_until = None
                 booking.save(update_fields=["status", "offered_until", "updated_at"])
                 audit_record(actor=actor, action=Action.UPDATE, obj=booking, fields=["status"])
-                _tell(booking, change=Change.JUST_TURN_UP, version="")
+                _tell(booking, actor=actor, change=Change.JUST_TURN_UP, version="")
                 _remind(booking)
                 changed += 1
             continue

@@ -65,6 +65,7 @@ def notify(
     due_at: dt.datetime | None = None,
     idempotency_key: str | None = None,
     organisation: Organisation | None = None,
+    gather_within: dt.timedelta | None = None,
 ) -> Notification:
     """Tell someone something, at ``due_at`` (now by default), through her chosen channels.
 
@@ -73,8 +74,18 @@ def notify(
     the change committed. The same idempotency key (default: recipient, purpose and due time)
     returns the first notification instead of making a second. ``purpose`` is a registered
     purpose's key; ``subject`` is what it is about, by which it can be withdrawn.
+
+    ``gather_within``: several changes to one subject become one message. The first waits
+    this long before it is sent; until then, another for the same person, purpose and subject
+    joins it (its ``context["changes"]`` lists them in order) instead of making a new one.
     """
     purpose_for(purpose)  # fail at the call site, not in the worker, on an unknown purpose
+    if gather_within is not None and subject is not None:
+        waiting = _waiting_to_be_sent(recipient=recipient, purpose=purpose, subject=subject)
+        if waiting is not None:
+            return _gather(waiting, context or {})
+        due_at = (due_at or clock.now()) + gather_within
+        context = {**(context or {}), "changes": [(context or {}).get("change", "")]}
     due = due_at or clock.now()
     key = idempotency_key or f"{recipient.pk}:{purpose}:{due.isoformat()}"
     existing = Notification.objects.filter(idempotency_key=key).first()
@@ -101,6 +112,35 @@ def notify(
             for channel in chosen_channels(preference, purpose)
         ]
     )
+    return notification
+
+
+def _waiting_to_be_sent(
+    *, recipient: User, purpose: str, subject: models.Model
+) -> Notification | None:
+    """Her notification about ``subject`` still gathering changes: due later, nothing sent."""
+    return (
+        Notification.objects.select_for_update()
+        .filter(
+            recipient=recipient,
+            purpose=purpose,
+            due_at__gt=clock.now(),
+            **subject_reference(subject),
+        )
+        .exclude(deliveries__status__in=[OutboxStatus.RUNNING, OutboxStatus.SENT])
+        .order_by("-due_at")
+        .first()
+    )
+
+
+def _gather(notification: Notification, context: dict[str, Any]) -> Notification:
+    changes = list(notification.context.get("changes", []))
+    change = context.get("change", "")
+    if change in changes:
+        changes.remove(change)
+    changes.append(change)
+    notification.context = {**notification.context, **context, "changes": changes}
+    notification.save(update_fields=["context", "updated_at"])
     return notification
 
 

@@ -142,3 +142,62 @@ def test_a_new_address_is_sent_to_people_booked_at_future_sessions(
     assert _changes(mum) == ["place"]
     message = Notification.objects.get(recipient=mum, purpose="session_changed")
     assert "sms" in set(message.deliveries.values_list("channel", flat=True))
+
+
+def _texts(user):
+    return Delivery.objects.filter(
+        notification__recipient=user, notification__purpose="session_changed", channel="sms"
+    )
+
+
+def test_an_afternoon_of_edits_to_a_booked_session_sends_one_message_per_person(
+    organisation, course, clock, coordinator
+):
+    from peerpath.directory.services import occurrence_cancel
+
+    mum = make_person(organisation, Role.MEMBER, phone="+447700900123")
+    session = course.occurrences.earliest("starts_at")  # Tuesday 24th, 10am
+    booking_create(actor=mum, occurrence=session)
+
+    # Four edits in five minutes: the place twice, the time twice.
+    location_update(actor=coordinator, location=course.location, address="2 Low St")
+    clock.shift(dt.timedelta(minutes=1))
+    occurrence_move(
+        occurrence=session,
+        starts_at=dt.datetime(2026, 11, 24, 11, 0, tzinfo=LONDON),
+        actor=coordinator,
+    )
+    clock.shift(dt.timedelta(minutes=2))
+    location_update(actor=coordinator, location=course.location, directions="Side door")
+    clock.shift(dt.timedelta(minutes=2))
+    occurrence_move(
+        occurrence=session,
+        starts_at=dt.datetime(2026, 11, 24, 12, 0, tzinfo=LONDON),
+        actor=coordinator,
+    )
+
+    (message,) = Notification.objects.filter(recipient=mum, purpose="session_changed")
+    assert message.context["changes"] == ["place", "moved"]
+    assert _texts(mum).count() == 1
+    assert deliveries_dispatch(worker_id="test", limit=100, lease_seconds=60) == 0  # not yet due
+
+    # Ten minutes after the first edit the one message goes, once, through each channel.
+    clock.shift(dt.timedelta(minutes=6))
+    deliveries_dispatch(worker_id="test", limit=100, lease_seconds=60)
+    assert set(_texts(mum).values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+    # A change after that is news: a new message. A cancellation goes at once and replaces
+    # whatever was still gathering.
+    location_update(actor=coordinator, location=course.location, directions="Front door")
+    occurrence_cancel(occurrence=session, note="Hall flooded", actor=coordinator)
+    messages = Notification.objects.filter(recipient=mum, purpose="session_changed")
+    assert messages.count() == 3
+    gathering = (
+        messages.filter(context__change="place", deliveries__status=DeliveryStatus.SKIPPED)
+        .distinct()
+        .get()
+    )
+    assert gathering.context["changes"] == ["place"]
+    cancelled = messages.get(context__change="cancelled")
+    assert cancelled.due_at <= timezone.now()
+    assert _texts(mum).filter(status=DeliveryStatus.PENDING).count() == 1

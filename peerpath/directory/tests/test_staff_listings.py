@@ -244,7 +244,7 @@ def test_moving_a_booked_session_tells_her_and_moves_her_reminders(
     told = Notification.objects.get(
         idempotency_key__startswith=f"booking:{booking.public_id}:moved"
     )
-    assert told.context == {"change": "moved"}
+    assert told.context == {"change": "moved", "changes": ["moved"]}
     reminders = Notification.objects.filter(
         idempotency_key__in=[
             f"booking:{booking.public_id}:day-before:20260312T1800",
