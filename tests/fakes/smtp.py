@@ -59,7 +59,7 @@ class _Handler(socketserver.StreamRequestHandler):
             lines.append(line[1:] if line.startswith(b"..") else line)
         message = message_from_bytes(b"".join(lines), policy=policy.default)
         with self.mailbox.lock:
-            self.mailbox.messages.append(message)  # type: ignore[arg-type]
+            self.mailbox.messages.append(message)
         self._say("250 OK: queued")
 
 
