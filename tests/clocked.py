@@ -10,10 +10,33 @@ from __future__ import annotations
 import datetime as dt
 import os
 import runpy
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 import time_machine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_clocked(
+    env: dict[str, str], *args: str, timeout: float = 180, ok: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m tests.clocked ARGS`` from the project folder and wait for it; with
+    ``ok`` (the default) it must succeed, and its output is shown when it does not."""
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "tests.clocked", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if ok:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
 
 
 def main() -> None:

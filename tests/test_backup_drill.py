@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import pytest
 
 from conftest import clock_env
+from tests.clocked import run_clocked
 
 pytestmark = pytest.mark.processes
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,18 +65,7 @@ def _env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
 
 
 def _run(env: dict[str, str], *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "tests.clocked", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    if ok:
-        assert result.returncode == 0, result.stdout + result.stderr
-    return result
+    return run_clocked(env, *args, ok=ok)
 
 
 def _snapshot(env: dict[str, str]) -> dict[str, object]:

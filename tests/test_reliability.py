@@ -19,6 +19,7 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 
 from conftest import clock_env
+from tests.clocked import run_clocked
 from tests.fakes.providers import FakeProviders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,17 +69,7 @@ def _env(tmp_path: Path, fake_url: str, database_url: str | None) -> dict[str, s
 
 
 def _run(args: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "tests.clocked", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+    return run_clocked(env, *args, timeout=120).stdout
 
 
 def _worker(env: dict[str, str]) -> subprocess.Popen[str]:

@@ -197,10 +197,10 @@ SUPPORTER_PROFILE_ERASED: dict[str, Any] = {
 }
 
 
-@transaction.atomic
-def member_profile_erase(*, actor: Actor, profile: MemberProfile) -> MemberProfile:
-    """Blank every detail she gave (erasure); the empty profile stays for the membership."""
-    for name, value in MEMBER_PROFILE_ERASED.items():
+def _profile_erase(
+    *, actor: Actor, profile: MemberProfile | SupporterProfile, blanks: dict[str, Any]
+) -> None:
+    for name, value in blanks.items():
         setattr(profile, name, value)
     profile.save()
     audit_record(
@@ -208,25 +208,21 @@ def member_profile_erase(*, actor: Actor, profile: MemberProfile) -> MemberProfi
         action=Action.UPDATE,
         obj=profile,
         organisation=profile.membership.organisation,
-        fields=MEMBER_PROFILE_ERASED,
+        fields=blanks,
         detail="erasure",
     )
+
+
+@transaction.atomic
+def member_profile_erase(*, actor: Actor, profile: MemberProfile) -> MemberProfile:
+    """Blank every detail she gave (erasure); the empty profile stays for the membership."""
+    _profile_erase(actor=actor, profile=profile, blanks=MEMBER_PROFILE_ERASED)
     return profile
 
 
 @transaction.atomic
 def supporter_profile_erase(*, actor: Actor, profile: SupporterProfile) -> SupporterProfile:
-    for name, value in SUPPORTER_PROFILE_ERASED.items():
-        setattr(profile, name, value)
-    profile.save()
-    audit_record(
-        actor=actor,
-        action=Action.UPDATE,
-        obj=profile,
-        organisation=profile.membership.organisation,
-        fields=SUPPORTER_PROFILE_ERASED,
-        detail="erasure",
-    )
+    _profile_erase(actor=actor, profile=profile, blanks=SUPPORTER_PROFILE_ERASED)
     return profile
 
 

@@ -8,13 +8,12 @@ the account: the sixth attempt, even with the right password, is refused in any 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import clock_env
+from tests.clocked import run_clocked
 
 pytestmark = pytest.mark.processes
 ROOT = Path(__file__).resolve().parents[3]
@@ -54,17 +53,7 @@ for _ in range(times):
 
 
 def _run(env: dict[str, str], *args: str) -> list[str]:
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "tests.clocked", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout.split()
+    return run_clocked(env, *args, timeout=120).stdout.split()
 
 
 def test_the_sixth_sign_in_is_refused_whichever_process_takes_it(tmp_path):
