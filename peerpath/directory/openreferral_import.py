@@ -25,6 +25,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -249,8 +250,20 @@ def _date(value: object) -> dt.date | None:
         return None
 
 
+MAX_NUMBER = 10**12  # larger than any count, interval or coordinate; floats cannot hold 10**400
+
+
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    return abs(value) <= MAX_NUMBER
+
+
+# Characters that reverse or hide text (bidi overrides and isolates, zero-width characters):
+# a name or link made of them can read as something else, or as nothing at all.
+_HIDING = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _kind_matches(spec: Spec, value: object) -> bool:
@@ -311,6 +324,14 @@ def _check_shape(spec: Spec, value: object, path: str) -> Iterator[tuple[str, st
             yield from _check_shape(sub, value[name], _path(path, name))
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _check_anywhere(value: object, path: str = "") -> Iterator[tuple[str, str]]:
     """Limits on everything in an item, read or not: nesting, text, lists, NUL characters."""
     stack: list[tuple[object, str, int]] = [(value, path, 1)]
@@ -322,6 +343,10 @@ def _check_anywhere(value: object, path: str = "") -> Iterator[tuple[str, str]]:
         if isinstance(current, str):
             if "\x00" in current:
                 yield where, "contains a NUL character"
+            elif not _encodable(current):
+                yield where, "contains a broken character (an unpaired \\ud800-style escape)"
+            elif _HIDING.search(current):
+                yield where, "contains invisible or direction-reversing characters"
             elif len(current) > MAX_TEXT_ANYWHERE:
                 yield (
                     where,
@@ -713,6 +738,14 @@ def _contacts(reader: _Reader) -> tuple[str, str, str]:
             _URL(website)
         except ValidationError:
             reader.problem("url", "must be a web address starting http:// or https://")
+        else:
+            parts = urlsplit(website)
+            if "@" in parts.netloc:
+                reader.problem("url", "must not hold a user name or password (text before @)")
+            elif not (parts.hostname or "").isascii():
+                reader.problem(
+                    "url", "must spell its address in plain letters (the xn-- form for others)"
+                )
     return phone, email, website
 
 

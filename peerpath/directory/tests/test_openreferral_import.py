@@ -554,3 +554,40 @@ def _write(data: object, folder) -> str:
     path = folder / f"{uuid.uuid4()}.json"
     path.write_text(json.dumps(data))
     return str(path)
+
+
+@pytest.mark.parametrize(
+    ("raw_change", "field", "words"),
+    [
+        # A whole number too big for a float (10**400) is a problem line, not a traceback.
+        (("50.7", "1" + "0" * 400), "latitude", "must be a number"),
+        (('"interval": 1', '"interval": ' + "9" * 400), "interval", "must be a whole number"),
+        # A lone surrogate passes json.loads but cannot be stored.
+        (("Bumps and Brews", "Bumps \\ud800 Brews"), "name", "contains a broken character"),
+    ],
+)
+def test_numbers_too_big_for_a_float_and_broken_characters_are_refused(
+    organisation, raw_change, field, words
+):
+    old, new = raw_change
+    raw = _file(_service()).replace(old.encode(), new.encode(), 1)
+    (problem,) = _refused(organisation, raw)
+    assert f"field {field}" in problem or f".{field}" in problem, problem
+    assert words in problem, problem
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"url": "https://user:pass@evil.example/"}, "url", "must not hold a user name"),
+        ({"url": "https://g\u043e\u043egle.com/"}, "url", "plain letters"),
+        ({"name": "\u200b\u200b"}, "name", "invisible or direction-reversing"),
+        ({"name": "Bumps \u202eswerB"}, "name", "invisible or direction-reversing"),
+    ],
+)
+def test_links_and_names_that_read_as_something_else_are_refused(
+    organisation, changes, field, words
+):
+    (problem,) = _refused(organisation, _file(_service(**changes)))
+    assert field in problem, problem
+    assert words in problem, problem
