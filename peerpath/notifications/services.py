@@ -227,19 +227,45 @@ class PushEndpointError(ValueError):
     """Not a browser push service's address, or another account's."""
 
 
-def push_endpoint_allowed(endpoint: str) -> bool:
-    """An https address of a known browser push service (``PUSH_SERVICE_HOSTS``), never this
-    machine or anything else a request could make the worker call."""
-    parts = urlsplit(endpoint)
-    if f"{parts.scheme}://{parts.netloc}" in settings.PUSH_TEST_ORIGINS:
-        return True
+def push_endpoint(endpoint: str) -> str | None:
+    """The one way of writing a browser push service's address (``PUSH_SERVICE_HOSTS``), or
+    None: https only, on port 443, no user name, no fragment, no ``.`` or ``..`` steps. Two
+    spellings of one address are one address, so it can belong to only one account."""
+    try:
+        parts = urlsplit(endpoint.strip())
+        port = parts.port
+    except ValueError:
+        return None
     host = (parts.hostname or "").lower()
-    if parts.scheme != "https" or not host or parts.port not in (None, 443):
-        return False
-    return any(
+    origin = f"{parts.scheme}://{parts.netloc}"
+    if origin in settings.PUSH_TEST_ORIGINS:
+        return endpoint
+    segments = parts.path.split("/")
+    if (
+        parts.scheme.lower() != "https"
+        or not host
+        or port not in (None, 443)
+        or "@" in parts.netloc
+        or parts.fragment
+        or "#" in endpoint
+        or endpoint.rstrip().endswith("?")
+        or any(segment in {".", ".."} for segment in segments)
+        or not parts.path.startswith("/")
+    ):
+        return None
+    if not any(
         host.endswith(allowed) if allowed.startswith(".") else host == allowed
         for allowed in settings.PUSH_SERVICE_HOSTS
-    )
+    ):
+        return None
+    query = f"?{parts.query}" if parts.query else ""
+    return f"https://{host}{parts.path}{query}"
+
+
+def push_endpoint_allowed(endpoint: str) -> bool:
+    """An https address of a known browser push service, never this machine or anything else
+    a request could make the worker call."""
+    return push_endpoint(endpoint) is not None
 
 
 @transaction.atomic
@@ -248,8 +274,10 @@ def push_subscription_save(
 ) -> PushSubscription:
     """Her browser's push address. An address another account holds stays with it: a browser
     that is shared must be switched off by the person who set it up."""
-    if not push_endpoint_allowed(endpoint):
+    canonical = push_endpoint(endpoint)
+    if canonical is None:
         raise PushEndpointError("This is not the address of a browser's push service.")
+    endpoint = canonical
     existing = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
     if existing is not None and existing.user_id != user.pk:
         raise PushEndpointError("This browser already gets notifications for another account.")
@@ -261,7 +289,8 @@ def push_subscription_save(
 
 @transaction.atomic
 def push_subscription_delete(*, user: User, endpoint: str) -> int:
-    deleted, _ = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
+    spellings = {endpoint, push_endpoint(endpoint) or endpoint}
+    deleted, _ = PushSubscription.objects.filter(user=user, endpoint__in=spellings).delete()
     return int(deleted)
 
 

@@ -114,3 +114,36 @@ def test_a_stored_address_that_is_not_a_push_service_is_never_called_and_is_forg
         push_send(subscription=stored, title="PeerPath", body="x", url="/inbox/")
 
     assert not PushSubscription.objects.filter(pk=stored.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "https://FCM.googleapis.com/fcm/send/abc123",
+        "https://fcm.googleapis.com:443/fcm/send/abc123",
+        "HTTPS://fcm.googleapis.com/fcm/send/abc123",
+    ],
+)
+def test_another_spelling_of_her_browsers_address_is_still_hers(organisation, variant):
+    first = make_person(organisation, Role.MEMBER)
+    second = make_person(organisation, Role.MEMBER)
+    push_subscription_save(user=first, endpoint=GOOD, **KEYS)
+
+    with pytest.raises(PushEndpointError, match="another account"):
+        push_subscription_save(user=second, endpoint=variant, **KEYS)
+
+    assert list(PushSubscription.objects.values_list("endpoint", flat=True)) == [GOOD]
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://fcm.googleapis.com/fcm/send/abc123#x",
+        "https://fcm.googleapis.com/fcm/send/abc123?",
+        "https://fcm.googleapis.com/fcm/send/../send/abc123",
+        "https://someone@fcm.googleapis.com/fcm/send/abc123",
+    ],
+)
+def test_addresses_with_fragments_steps_or_user_names_are_refused(endpoint):
+    assert not push_endpoint_allowed(endpoint)
