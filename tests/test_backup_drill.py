@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -92,6 +93,17 @@ def test_a_backup_restored_after_a_wipe_gives_back_every_row(tmp_path, drill_env
     assert refused.returncode != 0
     assert "Nothing was changed" in refused.stderr
 
+    # So is a file that is an SQLite database but not PeerPath's (a lone migrations table).
+    foreign = tmp_path / "foreign.backup"
+    with sqlite3.connect(foreign) as db:
+        db.execute("CREATE TABLE django_migrations (id integer, app text, name text)")
+    refused = _run(env, "manage.py", "restore", str(foreign), "--yes", ok=False)
+    assert refused.returncode != 0
+    # SQLite: "not a PeerPath database"; PostgreSQL: "not a valid archive".
+    assert "not a" in refused.stderr
+    assert "Nothing was changed" in refused.stderr
+    assert _snapshot(env) == before
+
     backup = tmp_path / "backups" / "drill.backup"
     made = _run(env, "manage.py", "backup", "--output", str(backup))
     assert "Backed up" in made.stdout
@@ -100,5 +112,9 @@ def test_a_backup_restored_after_a_wipe_gives_back_every_row(tmp_path, drill_env
     _run(env, "manage.py", "flush", "--noinput")
     assert _snapshot(env)["counts"]["accounts.User"] == 0
 
-    _run(env, "manage.py", "restore", str(backup), "--yes")
+    restored = _run(env, "manage.py", "restore", str(backup), "--yes")
     assert _snapshot(env) == before
+    # What the wiped database held was kept first, so a mistaken restore can be undone.
+    kept = restored.stdout.split("kept in ", 1)[1].split()[0].rstrip(".")
+    assert Path(kept).is_file()
+    assert not list(backup.parent.glob("*-wal")) + list(backup.parent.glob("*-shm"))

@@ -12,6 +12,7 @@ this machine, and only as long as the retention policy says (docs/operations.md)
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -52,6 +53,28 @@ def default_path(directory: Path | None = None, alias: str = "default") -> Path:
     return folder / f"peerpath-{stamp}.{suffix}"
 
 
+REQUIRED_TABLES = ("django_migrations", "accounts_organisation", "accounts_user")
+
+
+def _known_migrations() -> set[tuple[str, str]]:
+    from django.db.migrations.loader import MigrationLoader
+
+    return set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+
+
+def _check_migrations(applied: set[tuple[str, str]], path: Path) -> None:
+    """A PeerPath backup: PeerPath's first migrations applied, none this code does not know
+    (a backup from a newer version needs that version)."""
+    if ("accounts", "0001_initial") not in applied:
+        raise BackupError(f"{path} is not a PeerPath backup (its accounts were never set up).")
+    unknown = sorted(f"{app}.{name}" for app, name in applied - _known_migrations())
+    if unknown:
+        raise BackupError(
+            f"{path} comes from a newer PeerPath (it has {', '.join(unknown[:3])}); restore it "
+            "with that version."
+        )
+
+
 def _sqlite_check(path: Path) -> None:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
@@ -59,12 +82,31 @@ def _sqlite_check(path: Path) -> None:
             tables = {
                 row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
+            applied = (
+                {(str(a), str(n)) for a, n in db.execute("SELECT app, name FROM django_migrations")}
+                if "django_migrations" in tables
+                else set()
+            )
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{path} is not an SQLite database ({exc}).") from exc
     if result != "ok":
         raise BackupError(f"{path} failed SQLite's integrity check: {result}.")
-    if "django_migrations" not in tables:
-        raise BackupError(f"{path} is not a PeerPath database (it has no migrations table).")
+    missing = [table for table in REQUIRED_TABLES if table not in tables]
+    if missing:
+        raise BackupError(f"{path} is not a PeerPath database (it has no {missing[0]} table).")
+    _check_migrations(applied, path)
+
+
+def _postgres_check(path: Path, env: dict[str, str]) -> None:
+    listing = _run([_tool("pg_restore"), "--list", str(path)], env)
+    for table in REQUIRED_TABLES:
+        if not re.search(rf"\bTABLE DATA \S+ {table}\b", listing):
+            raise BackupError(f"{path} is not a PeerPath backup (it has no {table} table).")
+
+
+def _owner_only_file(path: Path) -> None:
+    """Create the file readable and writable by its owner only, before anything is in it."""
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _libpq_url(database: dict[str, Any]) -> tuple[str, dict[str, str]]:
@@ -87,17 +129,19 @@ def _tool(name: str) -> str:
     return found
 
 
-def _run(args: list[str], env: dict[str, str]) -> None:
+def _run(args: list[str], env: dict[str, str]) -> str:
     result = subprocess.run(args, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise BackupError(f"{Path(args[0]).name} failed: {result.stderr.strip()[:500]}")
+    return result.stdout
 
 
 def database_backup(*, path: Path, alias: str = "default") -> Backup:
     """Write a checked backup to ``path`` (a partial file never takes its name)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
+    _owner_only_file(partial)
     database = _database(alias)
     vendor = _vendor(alias)
     try:
@@ -106,6 +150,8 @@ def database_backup(*, path: Path, alias: str = "default") -> Backup:
             target = sqlite3.connect(partial)
             try:
                 source.backup(target)
+                # One self-contained file: no -wal or -shm files beside it.
+                target.execute("PRAGMA journal_mode=DELETE")
             finally:
                 target.close()
                 source.close()
@@ -116,26 +162,47 @@ def database_backup(*, path: Path, alias: str = "default") -> Backup:
                 [_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={partial}", url],
                 env,
             )
-            _run([_tool("pg_restore"), "--list", str(partial)], env)
+            _postgres_check(partial, env)
         else:
             raise BackupError(f"Backups of {vendor} databases are not supported.")
-        partial.chmod(0o600)
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
     return Backup(path=path, engine=vendor, size=path.stat().st_size)
 
 
-def database_restore(*, path: Path, alias: str = "default") -> None:
+def _safety_copy(alias: str) -> Backup | None:
+    """What the database holds now, before a restore replaces it; None when it holds no
+    PeerPath data (a new, empty database), as there is nothing to lose."""
+    suffix = default_path(alias=alias).suffix
+    path = default_path(alias=alias).with_name(
+        f"before-restore-{clock.now():%Y%m%dT%H%M%SZ}{suffix}"
+    )
+    try:
+        return database_backup(path=path, alias=alias)
+    except BackupError:
+        from django.db import connections as known
+
+        if "accounts_user" in known[alias].introspection.table_names():
+            raise  # it holds PeerPath data that could not be copied: do not overwrite it
+        return None
+
+
+def database_restore(*, path: Path, alias: str = "default") -> Backup | None:
     """Replace the database's contents with the backup's. The backup is checked first; if it
-    fails the check nothing is changed."""
+    fails the check nothing is changed. What the database held just before is kept as a
+    backup of its own, whose path is returned, so a mistaken restore can be undone."""
     if not path.is_file():
         raise BackupError(f"There is no backup at {path}.")
     database = _database(alias)
     vendor = _vendor(alias)
-    connections[alias].close()
     if vendor == "sqlite":
         _sqlite_check(path)
+    elif vendor == "postgresql":
+        _postgres_check(path, _libpq_url(database)[1])
+    before = _safety_copy(alias)
+    connections[alias].close()
+    if vendor == "sqlite":
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         target = sqlite3.connect(database["NAME"], timeout=30)
         try:
@@ -145,7 +212,6 @@ def database_restore(*, path: Path, alias: str = "default") -> None:
             source.close()
     elif vendor == "postgresql":
         url, env = _libpq_url(database)
-        _run([_tool("pg_restore"), "--list", str(path)], env)
         _run(
             [
                 _tool("pg_restore"),
@@ -161,3 +227,4 @@ def database_restore(*, path: Path, alias: str = "default") -> None:
         )
     else:
         raise BackupError(f"Restoring {vendor} databases is not supported.")
+    return before

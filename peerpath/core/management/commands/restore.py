@@ -25,7 +25,10 @@ class Command(BaseCommand):
             if answer.strip().lower() != "yes":
                 raise CommandError("Nothing was changed.")
         try:
-            database_restore(path=path)
+            before = database_restore(path=path)
         except BackupError as exc:
             raise CommandError(f"{exc} Nothing was changed.") from exc
         self.stdout.write(self.style.SUCCESS(f"Restored from {path}."))
+        if before is not None:
+            self.stdout.write(f"What the database held before is kept in {before.path}.")
+        self.stdout.write("Run `manage.py migrate` if the backup came from an older PeerPath.")
