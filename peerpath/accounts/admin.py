@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
@@ -22,10 +23,9 @@ from peerpath.accounts.admin_site import admin_site
 from peerpath.accounts.choices import STAFF_ROLES
 from peerpath.accounts.models import ConsentText, Membership, Organisation, User
 from peerpath.accounts.services import membership_end, organisation_update
+from peerpath.core import clock
 
 if TYPE_CHECKING:
-    from django import forms
-
     ModelAdminBase = admin.ModelAdmin[Any]
 else:
     ModelAdminBase = admin.ModelAdmin
@@ -176,10 +176,25 @@ class OrganisationAdmin(ServiceAdmin):
     )
 
 
+class MembershipEndForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Membership
+        fields = ("ended_at",)
+
+    def clean_ended_at(self) -> Any:
+        ended_at = self.cleaned_data.get("ended_at")
+        if ended_at is not None and ended_at > clock.now():
+            raise forms.ValidationError(
+                _("A role can only be ended now or in the past. To end it later, come back then.")
+            )
+        return ended_at
+
+
 @admin.register(Membership, site=admin_site)
 class MembershipAdmin(ServiceAdmin):
     """Roles can be ended here; they are given through invitations and registration."""
 
+    form = MembershipEndForm
     may_change = True
     list_display = ("role", "person", "organisation", "ended_at")
     list_filter = ("role", ("organisation", admin.RelatedOnlyFieldListFilter), "ended_at")

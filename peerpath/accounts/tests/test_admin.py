@@ -451,3 +451,19 @@ def test_a_filter_too_big_for_a_date_sends_her_back_to_the_list_not_an_error(
     if response.status_code == 302:
         assert response["Location"].endswith("?e=1")
         assert admin_client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_role_cannot_be_ended_in_the_future(admin_client, organisation):
+    coordinator = staff(organisation, Role.COORDINATOR)
+    membership = Membership.objects.get(user=coordinator)
+
+    response = admin_client.post(
+        admin_url(Membership, "change", membership.pk),
+        {"ended_at_0": "31/12/9999", "ended_at_1": "00:00:00", "_save": "Save"},
+    )
+
+    assert response.status_code == 200
+    assert "only be ended now or in the past" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.ended_at is None
