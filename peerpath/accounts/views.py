@@ -44,7 +44,7 @@ from peerpath.accounts.services import (
     supporter_profile_update,
     user_update,
 )
-from peerpath.accounts.subject_rights import member_data_export, user_erase
+from peerpath.accounts.subject_rights import erasure_blockers, member_data_export, user_erase
 from peerpath.core.staff_tools import links_for, panels_for
 
 
@@ -202,7 +202,10 @@ def account_data_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_delete(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    blockers = erasure_blockers(user)
     form = EraseForm(request.POST or None, user=user)
+    if blockers:
+        return render(request, "accounts/delete.jinja", {"form": form, "blockers": blockers})
     if request.method == "POST" and not ratelimit.consume(
         request, action="reauthenticate", user=user
     ):

@@ -175,3 +175,32 @@ def test_an_email_longer_than_the_database_allows_is_refused_beside_the_field(
     assert response.status_code == 200
     assert "nhsuk-error-message" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_only_admin_of_a_charity_is_asked_to_hand_over_before_deleting(organisation):
+    from peerpath.accounts.subject_rights import ErasureBlockedError
+
+    only = make_person(organisation, Role.ORG_ADMIN, password="correct horse battery staple")
+    client = Client()
+    client.force_login(only)
+
+    page = client.get(reverse("accounts:account_delete")).content.decode()
+    refused = client.post(
+        reverse("accounts:account_delete"),
+        {"confirm": "on", "password": "correct horse battery staple"},
+    )
+
+    assert "You are the only admin of Harbour Parents Peer Support" in page
+    assert "Delete my account</button>" not in page
+    assert refused.status_code == 200
+    only.refresh_from_db()
+    assert only.is_active
+    with pytest.raises(ErasureBlockedError):
+        user_erase(actor=only, user=only)
+
+    make_person(organisation, Role.ORG_ADMIN)  # someone takes over
+    assert (
+        "Delete my account</button>"
+        in client.get(reverse("accounts:account_delete")).content.decode()
+    )
