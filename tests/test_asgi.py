@@ -147,3 +147,37 @@ def test_a_connection_from_another_site_is_refused_even_with_her_session(member)
     assert not connected
     connected, _, _ = _connect([cookie])  # no Origin at all
     assert not connected
+
+
+def _aged_session_cookie(user, *, idle_minutes: float) -> bytes:
+    """Her session cookie, last used ``idle_minutes`` ago."""
+    from importlib import import_module
+
+    from peerpath.core import clock
+
+    cookie = _session_cookie(user)
+    key = cookie.split(b"=", 1)[1].decode()
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+    now = clock.now().timestamp()
+    store["pp_started"] = now - idle_minutes * 60
+    store["pp_seen"] = now - idle_minutes * 60
+    store.save()
+    return cookie
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_past_its_idle_limit_cannot_open_a_socket(member):
+    fresh = _aged_session_cookie(member, idle_minutes=29)
+    assert _connect([SAME_SITE, (b"cookie", fresh)])[0]
+    stale = _aged_session_cookie(member, idle_minutes=31)  # members: 30 minutes
+    assert not _connect([SAME_SITE, (b"cookie", stale)])[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_need_two_step_verification_for_a_socket_as_for_a_page(organisation, coordinator):
+    from conftest import make_person
+    from peerpath.accounts.choices import Role
+
+    assert _connect([SAME_SITE, (b"cookie", _session_cookie(coordinator))])[0]
+    without = make_person(organisation, Role.COORDINATOR, mfa=False)
+    assert not _connect([SAME_SITE, (b"cookie", _session_cookie(without))])[0]

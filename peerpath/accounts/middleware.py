@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,6 +21,27 @@ _SEEN = "pp_seen"
 _SEEN_WRITE_EVERY = 30  # seconds: avoid writing the session on every request
 
 
+def session_has_expired(session: Any, user: Any) -> bool:
+    """Past her idle limit (staff 15 minutes, members 30) or 12 hours since she signed in."""
+    now = clock.now().timestamp()
+    started = float(session.get(_STARTED, now))
+    seen = float(session.get(_SEEN, now))
+    kind = "staff" if is_staff_person(user) else "member"
+    idle_limit = settings.PEERPATH_SESSION_IDLE_MINUTES[kind] * 60
+    absolute_limit = settings.PEERPATH_SESSION_ABSOLUTE_HOURS * 3600
+    return now - seen > idle_limit or now - started > absolute_limit
+
+
+def may_use_live_features(session: Any, user: Any) -> bool:
+    """A websocket is held to the same rules as a page: a current session, and two-step
+    verification for staff."""
+    if not getattr(user, "is_authenticated", False) or session is None:
+        return False
+    if session_has_expired(session, user):
+        return False
+    return not (is_staff_person(user) and not has_mfa(user))
+
+
 class SessionPolicyMiddleware:
     """Staff: 15 minutes idle, 12 hours at most. Members: 30 minutes idle, 12 hours at most."""
 
@@ -31,12 +53,7 @@ class SessionPolicyMiddleware:
         if user.is_authenticated:
             now = clock.now().timestamp()
             session = request.session
-            started = float(session.get(_STARTED, now))
-            seen = float(session.get(_SEEN, now))
-            kind = "staff" if is_staff_person(user) else "member"
-            idle_limit = settings.PEERPATH_SESSION_IDLE_MINUTES[kind] * 60
-            absolute_limit = settings.PEERPATH_SESSION_ABSOLUTE_HOURS * 3600
-            if now - seen > idle_limit or now - started > absolute_limit:
+            if session_has_expired(session, user):
                 logout(request)
                 messages.info(
                     request,
@@ -46,7 +63,7 @@ class SessionPolicyMiddleware:
                 return HttpResponseRedirect(f"{reverse('account_login')}?{query}")
             if _STARTED not in session:
                 session[_STARTED] = now
-            if now - seen >= _SEEN_WRITE_EVERY or _SEEN not in session:
+            if now - float(session.get(_SEEN, 0)) >= _SEEN_WRITE_EVERY:
                 session[_SEEN] = now
         return self.get_response(request)
 
