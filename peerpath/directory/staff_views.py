@@ -403,7 +403,16 @@ def _sessions_redirect(occurrence: Occurrence) -> HttpResponse:
 
 
 def _done(request: HttpRequest, occurrence: Occurrence, text: str) -> HttpResponse:
-    told = _("Everyone who booked has been told.") if getattr(occurrence, "booked", 0) else ""
+    told = ""
+    if getattr(occurrence, "booked", 0):
+        told = (
+            _("Everyone who booked has been told.")
+            if occurrence.cancelled
+            else _(
+                "Everyone who booked will be told within 10 minutes: changes made together "
+                "reach them as one message."
+            )
+        )
     messages.success(request, f"{text} {told}".strip())
     return _sessions_redirect(occurrence)
 

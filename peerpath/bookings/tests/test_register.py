@@ -201,7 +201,9 @@ def test_a_facilitator_finds_this_weeks_registers_on_her_staff_page(
     service.facilitators.add(supporter_unmatched)
     page = client.get(reverse("accounts:staff_home")).content.decode()
     this_week = service.occurrences.earliest("starts_at")
-    assert reverse("bookings:session_register", kwargs={"public_id": this_week.public_id}) in page
+    register = reverse("bookings:session_register", kwargs={"public_id": this_week.public_id})
+    assert f'<a href="{register}">' in page  # a link she can tap, not escaped text
+    assert "&lt;h2" not in page
     later = service.occurrences.order_by("-starts_at").first()
     assert reverse("bookings:session_register", kwargs={"public_id": later.public_id}) not in page
 
