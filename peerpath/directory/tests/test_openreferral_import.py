@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from conftest import make_person
 from peerpath.accounts.choices import Role
@@ -127,7 +128,7 @@ def _listing(organisation, coordinator, name="Tuesday group") -> Service:
     schedule_create(
         actor=coordinator,
         service=service,
-        first_starts_at=dt.datetime.combine(first, dt.time(10), tzinfo=dt.UTC),
+        first_starts_at=timezone.make_aware(dt.datetime.combine(first, dt.time(10))),
         duration_minutes=90,
         recurrence=Recurrence.from_first_date(Repeats.WEEKLY, first),
     )
