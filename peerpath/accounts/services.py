@@ -31,7 +31,7 @@ from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record, changed_fields
 from peerpath.core import clock
 from peerpath.core.actors import SIGN_UP, Actor
-from peerpath.core.services import UNSET, Unset, given
+from peerpath.core.services import UNSET, Unset, apply_changes, given
 
 INVITATION_DAYS = 7
 HEALTH_FIELDS = ("stage", "due_date", "baby_birth_date", "experiences")
@@ -76,17 +76,13 @@ def organisation_update(
         safeguarding_lead=safeguarding_lead,
         default_caseload=default_caseload,
     )
-    before = {field: getattr(organisation, field) for field in values}
-    for field, value in values.items():
-        setattr(organisation, field, value)
-    organisation.full_clean()
-    organisation.save()
+    fields = apply_changes(organisation, values)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
         obj=organisation,
         organisation=organisation,
-        fields=changed_fields(before, organisation),
+        fields=fields,
     )
     transaction.on_commit(forget_site_identity)
     return organisation
@@ -340,12 +336,7 @@ def member_profile_update(
     )
     if giving_health_details and not has_consent(profile.membership.user, ConsentKind.HEALTH_DATA):
         raise ConsentRequiredError("Consent to use health information has not been given.")
-    before = {name: getattr(profile, name) for name in values}
-    for name, value in values.items():
-        setattr(profile, name, value)
-    profile.full_clean()
-    profile.save()
-    fields = changed_fields(before, profile)
+    fields = apply_changes(profile, values)
     if fields:
         audit_record(
             actor=actor,
@@ -375,17 +366,13 @@ def supporter_profile_update(
         capacity=capacity,
         availability=availability,
     )
-    before = {name: getattr(profile, name) for name in values}
-    for name, value in values.items():
-        setattr(profile, name, value)
-    profile.full_clean()
-    profile.save()
+    fields = apply_changes(profile, values)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
         obj=profile,
         organisation=profile.membership.organisation,
-        fields=changed_fields(before, profile),
+        fields=fields,
     )
     return profile
 
