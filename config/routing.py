@@ -1,4 +1,4 @@
-"""Websocket routes. Consumers arrive with chat and live staff alerts.
+"""Websocket routes: the live alerts dashboard now; chat to come.
 
 Every route is behind the same checks: the page opening the socket must be on one of this
 site's hosts (``ALLOWED_HOSTS``), the person must be signed in (her session cookie), her session
@@ -15,8 +15,9 @@ from channels.security.websocket import AllowedHostsOriginValidator
 
 from peerpath.accounts.websockets import CurrentSessionOnly
 from peerpath.core.live import SignedInOnly
+from peerpath.safeguarding.routing import websocket_urlpatterns as safeguarding_routes
 
-websocket_urlpatterns: list[Any] = []
+websocket_urlpatterns: list[Any] = [*safeguarding_routes]
 
 
 def websocket_application(routes: list[Any]) -> Any:

@@ -39,6 +39,9 @@ class Rule:
     kwargs: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda ctx: {})
     ok: tuple[int, ...] = (200,)
     method: str = "get"  # POST-only addresses are tried with an empty POST
+    # Signed out, a page that explains how to sign in (with the crisis routes) instead of the
+    # sign-in redirect: the status she gets.
+    signed_out: int | None = None
 
 
 def public(ok: tuple[int, ...] = (200, 302), **kw: Any) -> Rule:
@@ -61,6 +64,22 @@ def restricted(*allowed: str, **kw: Any) -> Rule:
 # An allowed admin may still get 403 where the admin itself forbids an action (adding an
 # organisation, deleting an audit event); what matters is that nobody else gets in.
 ADMIN = Rule("admin", allowed=frozenset({"org_admin", "outsider"}), ok=(200, 302, 403))
+# Safeguarding leads get in too, for the site's own pages and the safeguarding pages only: the
+# coordinator persona is one of the charity's further leads (``_safeguarding_setup``).
+ADMIN_AND_LEADS = Rule(
+    "admin", allowed=frozenset({"org_admin", "outsider", "coordinator"}), ok=(200, 302, 403)
+)
+ADMIN_SITE_PAGES = frozenset(
+    {
+        "admin:index",
+        "admin:jsi18n",
+        "admin:login",
+        "admin:password_change",
+        "admin:password_change_done",
+    }
+)
+# The safeguarding set-up, and the alert tier each check-in risk answer raises.
+SAFEGUARDING_ADMIN_PREFIX = ("admin:safeguarding_", "admin:checkins_risktier")
 
 ACCESS: dict[str, Rule] = {
     # Public pages.
@@ -86,6 +105,7 @@ ACCESS: dict[str, Rule] = {
     # Notifications.
     "notifications:inbox": signed_in(ok=(200,)),
     "notifications:notification_preferences": signed_in(ok=(200,)),
+    "notifications:mobile_check": restricted(*STAFF),
     "notifications:inbox_mark_read": signed_in(ok=(302,), method="post"),
     "notifications:push_subscribe": signed_in(ok=(400,), method="post"),  # an empty form is refused
     "notifications:push_unsubscribe": signed_in(ok=(200,), method="post"),
@@ -249,6 +269,115 @@ ACCESS: dict[str, Rule] = {
             "public_id": _schedule(ctx["service"]).public_id,
         },
     ),
+    # Safeguarding. Asking for contact: members. Alerts: the charity's coordinators and admins
+    # (and its safeguarding leads); the alerts she raised: any staff, her own only.
+    "safeguarding:ask_for_contact": restricted("member", "other_member", signed_out=200),
+    "safeguarding:ask_for_contact_sent": restricted("member", "other_member"),
+    "safeguarding:alerts_home": restricted("coordinator", "org_admin", "outsider", ok=(302,)),
+    **{
+        name: restricted(
+            "coordinator", "org_admin", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
+        )
+        for name in (
+            "safeguarding:alerts_dashboard",
+            "safeguarding:alerts_list",
+            "safeguarding:alerts_numbers",
+            "safeguarding:rota",
+        )
+    },
+    # The new address is shown in the answer itself, never stored.
+    "safeguarding:duty_feed_create": restricted(
+        "coordinator",
+        "org_admin",
+        ok=(200,),
+        method="post",
+        kwargs=lambda ctx: {"slug": ctx["organisation"].slug},
+    ),
+    "safeguarding:alerts_raised": restricted(*STAFF),
+    "safeguarding:alert_detail": restricted(
+        "coordinator", "org_admin", kwargs=lambda ctx: {"public_id": ctx["alert"].public_id}
+    ),
+    # Already acknowledged: the link leads on to the alert itself.
+    "safeguarding:alert_acknowledge": restricted(
+        "coordinator",
+        "org_admin",
+        ok=(302,),
+        kwargs=lambda ctx: {"public_id": ctx["alert"].public_id},
+    ),
+    **{
+        name: restricted(
+            "coordinator",
+            "org_admin",
+            ok=(400,),  # an empty form is sent back with its errors
+            method="post",
+            kwargs=lambda ctx: {"public_id": ctx["alert"].public_id},
+        )
+        for name in (
+            "safeguarding:alert_record",
+            "safeguarding:alert_follow_up",
+            "safeguarding:alert_hand_over",
+            "safeguarding:alert_close",
+        )
+    },
+    "safeguarding:alert_follow_up_done": restricted(
+        "coordinator",
+        "org_admin",
+        ok=(302,),
+        method="post",
+        kwargs=lambda ctx: {
+            "public_id": ctx["alert"].public_id,
+            "follow_up_id": ctx["follow_up"].public_id,
+        },
+    ),
+    # Staff who may see the member raise an alert about her: her matched supporter too.
+    "safeguarding:alert_raise_for_member": restricted(
+        "supporter_matched",
+        "coordinator",
+        "org_admin",
+        kwargs=lambda ctx: {"public_id": membership_of(ctx["member"], Role.MEMBER).public_id},
+    ),
+    "safeguarding:duty_feed": public(ok=(404,), kwargs=lambda ctx: {"token": "not-a-real-token"}),
+    # Check-ins: a member's own (both members agreed to health data use, ``_checkins``).
+    **{
+        name: restricted("member", "other_member", ok=(200,))
+        for name in ("checkins:home", "checkins:sharing", "checkins:reminders")
+    },
+    **{
+        name: restricted(
+            "member", "other_member", ok=(200,), kwargs=lambda ctx: {"instrument_id": "gad7"}
+        )
+        for name in ("checkins:before", "checkins:trend")
+    },
+    "checkins:start": restricted(
+        "member",
+        "other_member",
+        ok=(302,),
+        method="post",
+        kwargs=lambda ctx: {"instrument_id": "gad7"},
+    ),
+    "checkins:question": restricted(
+        "member", kwargs=lambda ctx: {"public_id": ctx["draft"].public_id, "number": 1}
+    ),
+    # Asks first (GET); the POST throws the answers away.
+    "checkins:discard": restricted(
+        "member", kwargs=lambda ctx: {"public_id": ctx["draft"].public_id}
+    ),
+    # Only after a risk answer; otherwise back to her check-ins.
+    "checkins:risk_help": restricted(
+        "member", ok=(302,), kwargs=lambda ctx: {"public_id": ctx["draft"].public_id}
+    ),
+    # The neutral address her reminders carry: on to her check-ins.
+    "checkins:reminder_link": signed_in(ok=(302,)),
+    "checkins:result": restricted(
+        "member", kwargs=lambda ctx: {"public_id": ctx["checkin"].public_id}
+    ),
+    "checkins:sharing_stop": restricted(
+        "member", ok=(302,), method="post", kwargs=lambda ctx: {"public_id": ctx["share"].public_id}
+    ),
+    # What she shared, for the person she shared it with (her matched supporter) alone.
+    "checkins:shared": restricted(
+        "supporter_matched", kwargs=lambda ctx: {"public_id": ctx["share"].public_id}
+    ),
     # Signing in (django-allauth).
     "account_login": public(),
     "account_logout": public(),
@@ -282,10 +411,13 @@ ACCESS: dict[str, Rule] = {
     # Without its query parameters the autocomplete answers 403 even to an org admin.
     # Organisations have no public page of their own, so "view on site" finds nothing.
     "admin:view_on_site": Rule("admin", allowed=frozenset({"org_admin", "outsider"}), ok=(404,)),
-    "admin:autocomplete": Rule("admin", allowed=frozenset({"org_admin", "outsider"}), ok=(403,)),
+    "admin:autocomplete": Rule(
+        "admin", allowed=frozenset({"org_admin", "outsider", "coordinator"}), ok=(403,)
+    ),
 }
 
-# Django's admin: every admin URL follows one rule (org admins with two-step verification).
+# Django's admin: every admin URL follows one rule (org admins with two-step verification),
+# widened to the safeguarding leads for the site's own pages and the safeguarding pages.
 ADMIN_PREFIX = "admin:"
 # Patterns without a name that are allowed to exist: Django admin's catch-all and its
 # redirects from old-style object addresses, all behind the same admin permission.
@@ -313,6 +445,8 @@ def all_urls() -> list[tuple[str | None, str, URLPattern]]:
 def rule_for(name: str) -> Rule | None:
     if name in ACCESS:
         return ACCESS[name]
+    if name in ADMIN_SITE_PAGES or name.startswith(SAFEGUARDING_ADMIN_PREFIX):
+        return ADMIN_AND_LEADS
     if name.startswith(ADMIN_PREFIX):
         return ADMIN
     return None
@@ -452,6 +586,127 @@ def _failed_delivery(notification: Any) -> Any:
     )
 
 
+def _alert(organisation: Any, personas: dict[str, Any]) -> tuple[Any, Any]:
+    """An alert the matched supporter raised about the member, acknowledged by the
+    coordinator, with a follow-up."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from peerpath.safeguarding.services import alert_acknowledge, alert_raise, follow_up_add
+
+    alert = alert_raise(
+        actor=personas["supporter_matched"],
+        organisation=organisation,
+        source="contact_log",
+        tier=1,
+        member=personas["member"],
+        context="She said she wished she wasn't here.",
+    )
+    alert = alert_acknowledge(actor=personas["coordinator"], alert=alert)
+    follow_up = follow_up_add(
+        actor=personas["coordinator"],
+        alert=alert,
+        owner=personas["coordinator"],
+        description="Warm contact today",
+        due_at=timezone.now() + dt.timedelta(hours=2),
+    )
+    return alert, follow_up
+
+
+def _safeguarding_setup(organisation: Any, personas: dict[str, Any]) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from peerpath.core.actors import OPERATOR
+    from peerpath.safeguarding.models import RotaOverride, RotaSlot, SafeguardingLead
+    from peerpath.safeguarding.rota import staffed_hours_for
+    from peerpath.safeguarding.services import (
+        alert_tiers_seed_defaults,
+        rota_override_save,
+        rota_slot_save,
+        safeguarding_setting_save,
+    )
+
+    tiers = alert_tiers_seed_defaults(organisation=organisation, actor=OPERATOR)
+    hours = staffed_hours_for(organisation)
+    safeguarding_setting_save(actor=OPERATOR, obj=hours, changed=[])
+    lead = SafeguardingLead(organisation=organisation, person=personas["coordinator"])
+    safeguarding_setting_save(actor=OPERATOR, obj=lead, changed=["person"])
+    slot = rota_slot_save(
+        actor=OPERATOR,
+        slot=RotaSlot(
+            organisation=organisation,
+            position="primary",
+            starts_at=dt.time(8),
+            ends_at=dt.time(22),
+            rotation_starts_on=dt.date(2026, 1, 5),
+        ),
+        changed=[],
+        people=[personas["coordinator"]],
+    )
+    now = timezone.now()
+    override = rota_override_save(
+        actor=OPERATOR,
+        override=RotaOverride(
+            organisation=organisation,
+            position="backup",
+            starts_at=now + dt.timedelta(days=1),
+            ends_at=now + dt.timedelta(days=1, hours=4),
+            person=personas["org_admin"],
+        ),
+        changed=[],
+    )
+    return {
+        "safeguarding.AlertTier": tiers[0],
+        "safeguarding.StaffedHours": hours,
+        "safeguarding.SafeguardingLead": lead,
+        "safeguarding.RotaSlot": slot,
+        "safeguarding.RotaOverride": override,
+    }
+
+
+def _risk_tier(organisation: Any) -> Any:
+    from peerpath.checkins.models import RiskTier
+    from peerpath.checkins.services import risk_tier_save
+    from peerpath.core.actors import OPERATOR
+
+    row = RiskTier(organisation=organisation, instrument="phq9", answer_score=1, tier=1)
+    return risk_tier_save(actor=OPERATOR, obj=row, changed=["tier"])
+
+
+def _checkins(personas: dict[str, Any]) -> dict[str, Any]:
+    """Both members agreed to health data use; the member has a finished check-in, one she
+    has not finished, and shares her results with her matched supporter."""
+    from conftest import ensure_consent_texts
+    from peerpath.accounts.models import ConsentKind
+    from peerpath.accounts.services import consent_give
+    from peerpath.checkins.services import (
+        checkin_answer,
+        checkin_complete,
+        checkin_start,
+        share_save,
+    )
+
+    ensure_consent_texts()
+    for name in ("member", "other_member"):
+        consent_give(actor=personas[name], user=personas[name], kind=ConsentKind.HEALTH_DATA)
+    member = membership_of(personas["member"], Role.MEMBER)
+    done = checkin_start(actor=personas["member"], membership=member, instrument_id="gad2")
+    for number in (1, 2):
+        checkin_answer(actor=personas["member"], checkin=done, item_number=number, option_index=0)
+    checkin_complete(actor=personas["member"], checkin=done)
+    draft = checkin_start(actor=personas["member"], membership=member, instrument_id="gad7")
+    share = share_save(
+        actor=personas["member"],
+        membership=member,
+        viewer=membership_of(personas["supporter_matched"], Role.PEER_SUPPORTER),
+        instrument_ids=["gad2"],
+    )
+    return {"checkin": done, "draft": draft, "share": share}
+
+
 def _is_login_redirect(response: Any) -> bool:
     location = response.get("Location", "")
     return response.status_code == 302 and (
@@ -475,6 +730,9 @@ def test_each_persona_gets_exactly_the_access_its_role_allows(name, personas, or
     ctx["service"] = _listing(organisation)
     ctx["session"], ctx["booking"] = _session_and_booking(organisation, personas["member"])
     ctx["saved_search"] = _saved_search(personas["member"])
+    ctx["alert"], ctx["follow_up"] = _alert(organisation, personas)
+    safeguarding = _safeguarding_setup(organisation, personas)
+    ctx.update(_checkins(personas))
     from peerpath.accounts.models import ConsentText
     from peerpath.audit.models import Action
     from peerpath.audit.services import audit_record
@@ -484,6 +742,8 @@ def test_each_persona_gets_exactly_the_access_its_role_allows(name, personas, or
         "accounts.Membership": membership_of(personas["org_admin"], Role.ORG_ADMIN),
         "accounts.ConsentText": ConsentText.objects.order_by("pk").first(),
         "safeguarding.CrisisContact": CrisisContactFactory(organisation=organisation),
+        **safeguarding,
+        "checkins.RiskTier": _risk_tier(organisation),
         "audit.AuditEvent": audit_record(
             actor=personas["org_admin"],
             action=Action.UPDATE,
@@ -510,6 +770,9 @@ def test_each_persona_gets_exactly_the_access_its_role_allows(name, personas, or
         elif rule.kind == "public":
             assert response.status_code in rule.ok, f"{persona}: {response.status_code} at {url}"
             assert not _is_login_redirect(response), f"{persona} sent to sign in at {url}"
+        elif persona == "anonymous" and rule.signed_out is not None:
+            assert response.status_code == rule.signed_out, f"anonymous at {url}"
+            assert not _is_login_redirect(response)
         elif persona == "anonymous":
             assert _is_login_redirect(response), f"anonymous: {response.status_code} at {url}"
         elif persona in rule.allowed:

@@ -28,6 +28,7 @@ LAYERS = (
     "bookings",
     "safeguarding",
     "buddying",
+    "checkins",
 )
 # module (or package) -> the app whose layer it sits in
 HIGHER_MODULES = {

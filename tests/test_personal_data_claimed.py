@@ -64,5 +64,5 @@ def test_erasure_runs_the_highest_layer_first_and_accounts_last():
     order = [personal_data.app for personal_data in registered()]
     installed = [config.label for config in apps.get_app_configs() if config.label in order]
     assert order == installed
-    assert order[-1] == "buddying"
+    assert order[-1] == "checkins"
     assert order.index("accounts") < order.index("bookings")

@@ -8,19 +8,18 @@ set), one killed with SIGKILL part-way and started again. Stops by itself within
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+from typing import Any, cast
 
 import pytest
 
-from conftest import clock_env
 from tests.clocked import run_clocked
 from tests.fakes.providers import FakeProviders
+from tests.processes import fresh_database, process_env
 
 ROOT = Path(__file__).resolve().parent.parent
 TOTAL = 2000
@@ -30,42 +29,10 @@ LEASE_SECONDS = 5
 pytestmark = pytest.mark.reliability
 
 
-def _database_url(tmp_path: Path) -> str | None:
-    """A fresh PostgreSQL database when the suite runs on PostgreSQL, else None (SQLite)."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        return None
-    import psycopg
-
-    parts = urlparse(url)
-    name = "peerpath_reliability"
-    admin = urlunparse(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {name}")
-    return urlunparse(parts._replace(path=f"/{name}"))
-
-
 def _env(tmp_path: Path, fake_url: str, database_url: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
-        PEERPATH_VAR_DIR=str(tmp_path),
-        SMS_BACKEND="peerpath.notifications.channels.sms.TwilioSmsBackend",
-        TWILIO_API_BASE=fake_url,
-        TWILIO_ACCOUNT_SID="AC-reliability",
-        TWILIO_AUTH_TOKEN="not-a-secret",
-        TWILIO_FROM="+441632960000",
-        JOBS_LEASE_SECONDS=str(LEASE_SECONDS),
-        JOBS_POLL_SECONDS="1",
-        NOTIFICATIONS_BATCH="50",
-        LOG_LEVEL="ERROR",
-        PYTHONUNBUFFERED="1",
+    return process_env(
+        tmp_path, sms_url=fake_url, database_url=database_url, lease_seconds=LEASE_SECONDS
     )
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    env.update(clock_env())  # the workers and the seed keep the test's clock
-    return env
 
 
 def _run(args: list[str], env: dict[str, str]) -> str:
@@ -99,7 +66,7 @@ print(json.dumps({
 
 def test_two_workers_one_killed_mid_batch_send_every_text_exactly_once(tmp_path):
     with FakeProviders() as fake:
-        env = _env(tmp_path, fake.url, _database_url(tmp_path))
+        env = _env(tmp_path, fake.url, fresh_database("peerpath_reliability"))
         _run(["manage.py", "migrate", "--noinput", "-v0"], env)
         _run(["-m", "tests.reliability_seed"], env)
 
@@ -133,3 +100,98 @@ def test_two_workers_one_killed_mid_batch_send_every_text_exactly_once(tmp_path)
         assert len({m["sid"] for m in fake.state.accepted.values()}) == TOTAL
         # Resends after the kill carried the same key: more requests than texts is expected.
         assert fake.state.requests >= TOTAL
+
+
+ALERTS = 150
+
+ESCALATION = """
+import django, json
+django.setup()
+from django.db.models import Count
+from peerpath.jobs.models import Job
+from peerpath.notifications.models import Delivery, Notification
+from peerpath.safeguarding.models import ActionKind, Alert, AlertAction
+paged = AlertAction.objects.filter(kind=ActionKind.PAGED)
+steps = Job.objects.filter(task="safeguarding.escalate")
+print(json.dumps({
+    "at_step": dict(Alert.objects.values_list("escalation_step").annotate(n=Count("pk"))),
+    "paged": dict(paged.values_list("decision").annotate(n=Count("pk"))),
+    "pages": dict(
+        Notification.objects.filter(purpose="safeguarding_alert")
+        .values_list("recipient__display_name").annotate(n=Count("pk"))
+    ),
+    "texts": dict(
+        Delivery.objects.filter(channel="sms", notification__purpose="safeguarding_alert")
+        .values_list("status").annotate(n=Count("pk"))
+    ),
+    # Steps held by the killed worker are late: the periodic audit tells the lead of those.
+    "other_texts": dict(
+        Delivery.objects.filter(channel="sms").exclude(notification__purpose="safeguarding_alert")
+        .values_list("notification__purpose").annotate(n=Count("pk"))
+    ),
+    "other_to": sorted(set(
+        Delivery.objects.filter(channel="sms").exclude(notification__purpose="safeguarding_alert")
+        .values_list("notification__recipient__display_name", flat=True)
+    )),
+    "steps": dict(steps.values_list("status").annotate(n=Count("pk"))),
+    "next_steps": steps.filter(arguments__step=2).count(),
+}))
+"""
+
+
+def _escalated(env: dict[str, str]) -> dict[str, Any]:
+    return cast(dict[str, Any], json.loads(_run(["-c", ESCALATION], env)))
+
+
+def test_a_worker_killed_mid_escalation_delays_a_step_and_never_loses_or_repeats_one(tmp_path):
+    """Each overdue step to the backup runs once: the killed worker's claimed steps come back
+    after their lease, and a step that had committed before the kill does nothing again."""
+    with FakeProviders() as fake:
+        env = _env(tmp_path, fake.url, fresh_database("peerpath_reliability"))
+        _run(["manage.py", "migrate", "--noinput", "-v0"], env)
+        _run(["-m", "tests.duty_seed", "--alerts", str(ALERTS)], env)
+        assert _escalated(env)["at_step"] == {"1": ALERTS}  # the primary paged, nothing since
+
+        def to_backup() -> int:
+            return sum(1 for m in fake.state.accepted.values() if m["to"].endswith("900002"))
+
+        started = time.monotonic()
+        survivor, victim = _worker(env), _worker(env)
+        restarted = None
+        try:
+            while to_backup() < ALERTS // 4:
+                assert time.monotonic() - started < DEADLINE_SECONDS, "workers made no progress"
+                time.sleep(0.01)
+            victim.send_signal(signal.SIGKILL)  # it holds claimed steps and texts
+            victim.wait(timeout=10)
+            killed_at = to_backup()
+            restarted = _worker(env)
+            while True:
+                report = _escalated(env)
+                if report["at_step"] == {"2": ALERTS} and report["texts"] == {"sent": 2 * ALERTS}:
+                    break
+                assert time.monotonic() - started < DEADLINE_SECONDS, report
+                time.sleep(0.5)
+        finally:
+            for process in (survivor, victim, restarted):
+                if process is not None and process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+                    process.wait(timeout=30)
+
+        assert ALERTS // 4 <= killed_at < ALERTS
+        # One page each to the primary (on raising) and to the backup (the step), never two.
+        assert report["paged"] == {"on duty": ALERTS, "backup": ALERTS}
+        assert report["pages"] == {"Ash": ALERTS, "Bay": ALERTS}
+        assert report["steps"] == {"sent": ALERTS, "pending": ALERTS}  # sent: ran, once
+        assert report["next_steps"] == ALERTS  # each alert's step to the leads is waiting
+        # Any other text is the audit's word to the lead (Cedar) that a step was late.
+        assert set(report["other_texts"]) <= {"safeguarding_rota_gap"}
+        assert set(report["other_to"]) <= {"Cedar"}
+        texts = list(fake.state.accepted.values())
+        pages = [m for m in texts if not m["to"].endswith("900003")]
+        assert len(pages) == 2 * ALERTS
+        assert sum(1 for m in pages if m["to"].endswith("900002")) == ALERTS
+        assert all(m["body"].startswith("PeerPath: an alert needs you.") for m in pages)
+        late = [m for m in texts if m["to"].endswith("900003")]
+        assert len(late) == sum(report["other_texts"].values())
+        assert all(m["body"].startswith("PeerPath: the duty rota needs you.") for m in late)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "peerpath.bookings",
     "peerpath.safeguarding",
     "peerpath.buddying",
+    "peerpath.checkins",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.contrib.messages.context_processors.messages",
                 "peerpath.core.context_processors.site",
                 "peerpath.notifications.context_processors.inbox",
+                "peerpath.safeguarding.context_processors.alerts",
             ],
         },
     },
@@ -141,7 +143,16 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": REDIS_MAX_CONNECTIONS,
+                        # channels-redis waits for messages with a 5-second blocking read;
+                        # redis-py 8 gives up on a socket after 5 seconds by default, which
+                        # dropped every idle live page every 5 seconds. Longer than the read.
+                        "socket_timeout": 30,
+                    }
+                ],
                 "prefix": "peerpath",
             },
         }
@@ -314,3 +325,9 @@ LOGGING: dict[str, Any] = {
 
 # The vendored NHS.UK frontend in static/vendor/ (see scripts/vendor_nhsuk_frontend.py).
 NHSUK_FRONTEND_VERSION = "10.6.1"
+
+# Check-ins. The EPDS wording is licensed: an organisation holding permission names its local
+# content file here (never committed). Without it the EPDS is offered only where placeholder
+# wording is allowed (the demo and tests), with a visible notice.
+CHECKINS_EPDS_CONTENT_FILE = env.string("CHECKINS_EPDS_CONTENT_FILE", "")
+CHECKINS_EPDS_PLACEHOLDER_ALLOWED = False

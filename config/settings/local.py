@@ -26,3 +26,4 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True  # development: CSS and JS changes show without collectstatic
 LOG_FORMAT = env.string("LOG_FORMAT", "plain")
 LOGGING["handlers"]["console"]["formatter"] = "plain" if LOG_FORMAT == "plain" else "json"
+CHECKINS_EPDS_PLACEHOLDER_ALLOWED = True  # the demo: the EPDS shows placeholder wording

@@ -28,3 +28,4 @@ if not REDIS_URL:
     # The database cache every process shares is tested across processes in
     # peerpath/accounts/tests/test_lockout_across_processes.py.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CHECKINS_EPDS_PLACEHOLDER_ALLOWED = True

@@ -113,6 +113,31 @@ def admin_organisation_ids(user: AnyUser) -> list[int]:
     ]
 
 
+AdminEntryRule = Callable[[User], bool]
+_ADMIN_ENTRY_RULES: list[AdminEntryRule] = []
+
+
+def admin_entry_rule(rule: AdminEntryRule) -> AdminEntryRule:
+    """Let a higher app open the admin site's door to people who keep its own pages there
+    (safeguarding: the leads who keep the rota). The rule is asked only for active people who
+    administer no organisation; two-step verification is still required, and each of the app's
+    pages decides which rows they see. Registered from that app's ``admin.py``."""
+    if rule not in _ADMIN_ENTRY_RULES:
+        _ADMIN_ENTRY_RULES.append(rule)
+    return rule
+
+
+def can_enter_admin_site(user: AnyUser) -> bool:
+    """Through the admin site's door: organisation admins, and those a higher app's rule lets
+    in, with two-step verification set up. What each page shows is its own decision: only
+    organisation admins (``can_use_admin_site``) see the pages of this app."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if not admin_organisation_ids(user) and not any(rule(user) for rule in _ADMIN_ENTRY_RULES):
+        return False
+    return has_mfa(user)
+
+
 def can_view_member(user: AnyUser, member: Membership) -> bool:
     """The member herself; coordinators and admins of her organisation; her matched supporter."""
     if not user.is_authenticated or member.role != Role.MEMBER:
@@ -176,6 +201,19 @@ def own_member_memberships(user: AnyUser) -> QuerySet[Membership]:
     return Membership.objects.filter(
         user=user, role=Role.MEMBER, ended_at__isnull=True
     ).select_related("organisation")
+
+
+def her_member_place(user: AnyUser) -> Membership | None:
+    """Her member place at this site's organisation, else her first one; None for someone who
+    is not a member anywhere."""
+    from peerpath.accounts.site import site_identity
+
+    memberships = list(own_member_memberships(user))
+    site_id = site_identity().organisation_id
+    for membership in memberships:
+        if membership.organisation_id == site_id:
+            return membership
+    return memberships[0] if memberships else None
 
 
 def members_of(user: AnyUser, organisation: Organisation) -> QuerySet[Membership]:

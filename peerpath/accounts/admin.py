@@ -1,8 +1,10 @@
 """The admin site's accounts pages, and the rules every PeerPath admin page follows.
 
 Only organisation admins with two-step verification get in (``admin_site``); each sees and
-changes only the rows of the organisations they administer. Every change made here goes
-through the same services as the rest of PeerPath, which write its audit rows.
+changes only the rows of the organisations they administer. A higher app's pages may widen
+both for their own rows (``ScopedAdmin.organisation_ids`` and ``access.admin_entry_rule``).
+Every change made here goes through the same services as the rest of PeerPath, which write its
+audit rows.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import ForeignKey, Q, QuerySet
+from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
@@ -30,9 +33,11 @@ if TYPE_CHECKING:
 else:
     ModelAdminBase = admin.ModelAdmin
 
+_REFUSAL = "_peerpath_admin_refusal"
+
 
 def request_actor(request: HttpRequest) -> User:
-    """The admin making the change (only signed-in organisation admins reach these pages)."""
+    """The person making the change (only people let into the admin site reach these pages)."""
     user = request.user
     if not isinstance(user, User):
         raise PermissionDenied
@@ -44,7 +49,9 @@ class ScopedAdmin(ModelAdminBase):
 
     ``organisation_field`` names the model's foreign key to its organisation ("pk" for the
     organisation itself). Adding, changing and deleting are off unless a subclass allows them.
-    Django's model permissions are not used: access.py decides.
+    Django's model permissions are not used: access.py decides. A page whose rows others keep
+    too (a higher app's, with its own ``access.admin_entry_rule``) says whose organisations
+    they are by overriding ``organisation_ids``.
     """
 
     organisation_field: ClassVar[str] = "organisation"
@@ -52,9 +59,20 @@ class ScopedAdmin(ModelAdminBase):
     may_change: ClassVar[bool] = False
     may_delete: ClassVar[bool] = False
 
+    def organisation_ids(self, request: HttpRequest) -> list[int]:
+        """The organisations whose rows she sees here: those she administers."""
+        return admin_organisation_ids(request.user)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        ids = admin_organisation_ids(request.user)
+        ids = self.organisation_ids(request)
         return super().get_queryset(request).filter(**{f"{self.organisation_field}__in": ids})
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
+        if db_field.name == self.organisation_field:
+            kwargs["queryset"] = Organisation.objects.filter(pk__in=self.organisation_ids(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def organisation_id_of(self, obj: Any) -> int | None:
         if self.organisation_field == "pk":
@@ -69,13 +87,18 @@ class ScopedAdmin(ModelAdminBase):
         return value if isinstance(value, Organisation) else None
 
     def in_scope(self, request: HttpRequest, obj: Any) -> bool:
-        return self.organisation_id_of(obj) in admin_organisation_ids(request.user)
+        return self.organisation_id_of(obj) in self.organisation_ids(request)
+
+    def may_use(self, request: HttpRequest) -> bool:
+        """Through the site's door (two-step verification included), with an organisation
+        whose rows this page shows her."""
+        return self.admin_site.has_permission(request) and bool(self.organisation_ids(request))
 
     def _allowed(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_use_admin_site(request.user) and (obj is None or self.in_scope(request, obj))
+        return self.may_use(request) and (obj is None or self.in_scope(request, obj))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return can_use_admin_site(request.user)
+        return self.may_use(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._allowed(request, obj)
@@ -105,7 +128,49 @@ class ServiceAdmin(ScopedAdmin):
     write the audit rows (naming the fields the form changed) and do what every other way in
     does. A subclass that allows changes implements ``save_with_service``; one that allows
     deleting implements ``delete_with_service``.
+
+    A service's refusal (one of ``refusals``, its message in words a person can act on) is
+    shown beside ``refusal_field`` (above the form when None), with what she typed kept and
+    nothing saved.
     """
+
+    refusals: ClassVar[tuple[type[Exception], ...]] = ()
+    refusal_field: ClassVar[str | None] = None
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except self.refusals as refusal:
+            # The change was rolled back with the admin's own transaction. The same form is
+            # shown again, refused: its validation now carries the service's reason.
+            if request.method != "POST" or hasattr(request, _REFUSAL):
+                raise
+            setattr(request, _REFUSAL, str(refusal))
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Any]]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refusal: str | None = getattr(request, _REFUSAL, None)
+        if refusal is None:
+            return form
+        field = self.refusal_field if self.refusal_field in form.base_fields else None
+
+        class RefusedForm(form):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                cleaned: dict[str, Any] = super().clean()
+                self.add_error(field, refusal)
+                return cleaned
+
+        RefusedForm.__name__ = form.__name__
+        return RefusedForm
 
     def save_with_service(self, *, actor: User, obj: Any, changed: list[str], adding: bool) -> None:
         raise PermissionDenied

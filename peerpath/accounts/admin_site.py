@@ -1,20 +1,27 @@
 """Django's admin, for organisation admins with two-step verification, scoped to their charity.
 
-The admin has no sign-in of its own: everyone signs in through the same pages (with two-step
+A higher app may let others in for its own pages only (``access.admin_entry_rule``:
+safeguarding lets its leads keep the rota); every other page stays closed to them. The admin
+has no sign-in of its own: everyone signs in through the same pages (with two-step
 verification for staff), and anyone signed in without permission gets "page not found".
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import update_wrapper
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.admin.options import BaseModelAdmin
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from peerpath.accounts.access import can_use_admin_site
+from peerpath.accounts.access import can_enter_admin_site
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 class PeerPathAdminSite(admin.AdminSite):
@@ -23,7 +30,24 @@ class PeerPathAdminSite(admin.AdminSite):
     index_title = "Your organisation"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return can_use_admin_site(request.user)
+        return can_enter_admin_site(request.user)
+
+    def admin_view(self, view: View, cacheable: bool = False) -> View:
+        """A model's pages answer "page not found" to someone inside the site whom they do not
+        show (a safeguarding lead who is not an admin, at the membership pages)."""
+        model_admin = getattr(view, "__self__", None)
+        if isinstance(model_admin, BaseModelAdmin):
+            page = view
+
+            def shown_only_to_its_people(
+                request: HttpRequest, *args: Any, **kwargs: Any
+            ) -> HttpResponseBase:
+                if not model_admin.has_module_permission(request):
+                    raise Http404
+                return page(request, *args, **kwargs)
+
+            view = cast("View", update_wrapper(shown_only_to_its_people, page))
+        return super().admin_view(view, cacheable)
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         if request.user.is_authenticated:

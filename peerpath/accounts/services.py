@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 
+from peerpath.accounts import hooks
 from peerpath.accounts.access import forget_roles
 from peerpath.accounts.choices import Role
 from peerpath.accounts.models import (
@@ -32,6 +31,7 @@ from peerpath.audit.services import audit_record, changed_fields
 from peerpath.core import clock
 from peerpath.core.actors import SIGN_UP, Actor
 from peerpath.core.services import UNSET, Unset, apply_changes, given
+from peerpath.core.tokens import secret_token, token_hash
 
 INVITATION_DAYS = 7
 HEALTH_FIELDS = ("stage", "due_date", "baby_birth_date", "experiences")
@@ -300,6 +300,7 @@ def consent_withdraw(*, actor: User, user: User, kind: ConsentKind | str) -> Con
                 baby_birth_date=None,
                 experiences=[],
             )
+        hooks.health_data_consent_withdrawn(actor=actor, user=user)
     return record
 
 
@@ -416,10 +417,6 @@ def member_create_on_behalf(
     return user
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 @transaction.atomic
 def invitation_create(
     *, actor: User, organisation: Organisation, email: str, role: Role | str
@@ -427,13 +424,13 @@ def invitation_create(
     """Returns the invitation and its one-time token (only its hash is stored)."""
     if role not in {choice.value for choice in Role} or role == Role.MEMBER:
         raise ValueError("Invitations are for staff roles.")
-    token = secrets.token_urlsafe(32)
+    token = secret_token()
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email.lower(),
         role=role,
         invited_by=actor,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         expires_at=clock.now() + dt.timedelta(days=INVITATION_DAYS),
     )
     audit_record(
@@ -451,7 +448,7 @@ def invitation_for_token(token: str) -> Invitation | None:
     return (
         Invitation.objects.select_related("organisation")
         .filter(
-            token_hash=_token_hash(token),
+            token_hash=token_hash(token),
             accepted_at__isnull=True,
             revoked_at__isnull=True,
             expires_at__gt=clock.now(),

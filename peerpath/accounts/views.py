@@ -46,7 +46,7 @@ from peerpath.accounts.services import (
     user_update,
 )
 from peerpath.accounts.subject_rights import erasure_blockers, member_data_export, user_erase
-from peerpath.core.staff_tools import links_for, panels_for
+from peerpath.core.staff_tools import links_for, member_links_for, panels_for
 
 
 def _user(request: HttpRequest) -> User:
@@ -300,10 +300,14 @@ def staff_members(request: HttpRequest, slug: str) -> HttpResponse:
 def staff_member_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user = _user(request)
     member = access.get_member_for_user(user, public_id)
+    member_links = [
+        {"label": link.label, "href": reverse(link.url_name, kwargs={"public_id": public_id})}
+        for link in member_links_for(user, member.organisation)
+    ]
     return render(
         request,
         "accounts/staff_member_detail.jinja",
-        {"member": member, "profile": member.member_profile},
+        {"member": member, "profile": member.member_profile, "member_links": member_links},
     )
 
 

@@ -86,3 +86,19 @@ def audit_record_many(
 def changed_fields(before: dict[str, object], after: models.Model) -> list[str]:
     """Names of the fields whose values differ between a snapshot and the saved object."""
     return [name for name, value in before.items() if getattr(after, name) != value]
+
+
+def save_audited(*, actor: Actor, obj: models.Model, changed: Iterable[str]) -> None:
+    """Check, save and audit one row of an organisation's set-up (its ``organisation`` is the
+    audit row's): what the admin's settings pages save through their app's service. Call it
+    inside that service's transaction."""
+    adding = obj._state.adding
+    obj.full_clean()
+    obj.save()
+    audit_record(
+        actor=actor,
+        action=Action.CREATE if adding else Action.UPDATE,
+        obj=obj,
+        organisation=getattr(obj, "organisation", None),
+        fields=changed,
+    )

@@ -7,15 +7,14 @@ feed every few hours, so a cancelled session shows as cancelled and a moved one 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Event
 
 from peerpath.bookings.models import Booking, BookingStatus
 from peerpath.core import clock
-from peerpath.directory.calendar import calendar_name
+from peerpath.directory.calendar import new_calendar
 from peerpath.directory.models import Service
 
 
@@ -44,13 +43,7 @@ def bookings_calendar(
     bookings: Iterable[Booking], *, listing_url: Callable[[Service], str], bookings_url: str
 ) -> bytes:
     """An iCalendar feed of her bookings. Offered places are tentative until she says yes."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//PeerPath//Your bookings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", calendar_name(_("Your sessions")))
-    # Ask calendar apps to check for changes every hour (many check less often whatever).
-    calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", "PT1H")
+    calendar = new_calendar("Your bookings", _("Your sessions"), feed=True)
     for booking in bookings:
         occurrence = booking.occurrence
         service = occurrence.service

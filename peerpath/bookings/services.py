@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,6 +16,7 @@ from peerpath.audit.services import audit_record, audit_record_many
 from peerpath.bookings.models import Booking, BookingStatus, CalendarFeed
 from peerpath.bookings.purposes import SESSION_CHANGED, SESSION_REMINDER, WAITING_LIST_OFFER
 from peerpath.core import clock
+from peerpath.core.tokens import secret_token, token_hash
 from peerpath.directory.models import Occurrence, Service
 from peerpath.jobs.services import job_enqueue
 from peerpath.notifications.services import notifications_withdraw, notify
@@ -371,7 +370,7 @@ def register_record(
 
 
 def calendar_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return token_hash(token)
 
 
 @transaction.atomic
@@ -380,7 +379,7 @@ def calendar_feed_create(*, actor: User) -> CalendarFeed:
     existing = CalendarFeed.objects.select_for_update().filter(user=actor).first()
     if existing is not None:
         return existing
-    token = secrets.token_urlsafe(32)
+    token = secret_token()
     try:
         with transaction.atomic():
             feed = CalendarFeed.objects.create(
@@ -398,7 +397,7 @@ def calendar_feed_reset(*, actor: User) -> CalendarFeed:
     feed = CalendarFeed.objects.select_for_update().filter(user=actor).first()
     if feed is None:
         return calendar_feed_create(actor=actor)
-    token = secrets.token_urlsafe(32)
+    token = secret_token()
     feed.token = token
     feed.token_hash = calendar_token_hash(token)
     feed.save(update_fields=["token", "token_hash", "updated_at"])

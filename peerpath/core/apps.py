@@ -3,7 +3,7 @@ from django.utils.module_loading import autodiscover_modules
 
 # Modules each app may have, discovered at start-up in INSTALLED_APPS order (lowest layer
 # first): see docs/architecture.md, "How an app plugs in".
-CONTRIBUTION_MODULES = ("access", "reactions", "privacy", "demo", "staff_tools")
+CONTRIBUTION_MODULES = ("access", "reactions", "privacy", "demo", "staff_tools", "health")
 
 
 class CoreConfig(AppConfig):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import redis
 from django.conf import settings
@@ -36,7 +38,30 @@ def redis_status() -> str:
     return "ok"
 
 
+@dataclass(frozen=True)
+class HealthCheck:
+    """A check an app contributes from its ``health.py``: ``check`` returns "ok" or words
+    saying what is wrong. A failing check makes the status "degraded" (still HTTP 200: the
+    site answers, and the "Get help now" page must stay in a load balancer's rotation), which
+    monitoring alerts on."""
+
+    name: str
+    check: Callable[[], str]
+
+
+_CHECKS: dict[str, HealthCheck] = {}
+
+
+def register_health_check(check: HealthCheck) -> HealthCheck:
+    _CHECKS[check.name] = check
+    return check
+
+
 def health_report() -> dict[str, str]:
     report = {"database": database_status(), "redis": redis_status()}
     healthy = all(value in {"ok", "not configured"} for value in report.values())
-    return {"status": "ok" if healthy else "unavailable", **report}
+    if not healthy:
+        return {"status": "unavailable", **report}
+    contributed = {name: _CHECKS[name].check() for name in sorted(_CHECKS)}
+    status = "ok" if all(value == "ok" for value in contributed.values()) else "degraded"
+    return {"status": status, **report, **contributed}

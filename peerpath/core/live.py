@@ -10,8 +10,9 @@ re-reads what the signed-in person may see.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from functools import partial
+import threading
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -36,14 +37,28 @@ def publish_on_commit(group: str, event: dict[str, Any], *, using: str | None = 
     if "type" not in event or "op" not in event:
         raise ValueError('A live event needs a "type" (its handler) and an "op".')
     message = dict(event)  # as it is now: later changes to the caller's dict are not sent
-    transaction.on_commit(partial(_send, group, message), using=using, robust=True)
+
+    def send_after_commit() -> None:  # a named function: robust on_commit logs its name
+        _send(group, message)
+
+    transaction.on_commit(send_after_commit, using=using, robust=True)
 
 
 def _send(group: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:  # no CHANNEL_LAYERS configured: nobody can be listening
         return
-    async_to_sync(layer.group_send)(group, message)
+    send = async_to_sync(layer.group_send)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: a sync view, a worker, a command
+        send(group, message)
+        return
+    # Called from a thread that runs an event loop (a sync ORM call made inside async code):
+    # async_to_sync cannot run here, so the send runs in a thread of its own.
+    sender = threading.Thread(target=send, args=(group, message), daemon=True)
+    sender.start()
+    sender.join(timeout=5)
 
 
 class SignedInOnly:

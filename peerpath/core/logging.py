@@ -16,10 +16,11 @@ _QUERY = re.compile(r"\?[^\s'\"]*")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
-# Secret tokens carried in paths: invitations, password resets, email confirmations, and
-# her private calendar address.
+# Secret tokens carried in paths: invitations, password resets, email confirmations, her
+# private calendar address and a duty person's shifts calendar address.
 _PATH_TOKENS = re.compile(
-    r"(/invitations/|/auth/password/reset/key/|/auth/confirm-email/|/calendar/)[^/\s'\"]+"
+    r"(/invitations/|/auth/password/reset/key/|/auth/confirm-email/|/calendar/|/duty/)"
+    r"[^/\s'\"]+"
 )
 
 

@@ -34,6 +34,9 @@ class StaffPanel:
 
 
 _LINKS: list[StaffLink] = []
+# Links on a member's staff page (e.g. "Raise a safeguarding alert"), reversed with her
+# membership's public id (``site_wide`` does not apply).
+_MEMBER_LINKS: list[StaffLink] = []
 _PANELS: list[StaffPanel] = []
 
 
@@ -49,12 +52,16 @@ def register_panel(panel: StaffPanel) -> StaffPanel:
     return panel
 
 
-def links_for(user: User, organisation: Organisation) -> list[StaffLink]:
+def _allowed(links: list[StaffLink], user: User, organisation: Organisation) -> list[StaffLink]:
     return [
         link
-        for link in sorted(_LINKS, key=lambda item: item.order)
+        for link in sorted(links, key=lambda item: item.order)
         if link.allowed(user, organisation)
     ]
+
+
+def links_for(user: User, organisation: Organisation) -> list[StaffLink]:
+    return _allowed(_LINKS, user, organisation)
 
 
 def panels_for(user: User) -> list[tuple[StaffPanel, Mapping[str, Any]]]:
@@ -64,3 +71,13 @@ def panels_for(user: User) -> list[tuple[StaffPanel, Mapping[str, Any]]]:
         if context is not None:
             shown.append((panel, context))
     return shown
+
+
+def register_member_link(link: StaffLink) -> StaffLink:
+    if link not in _MEMBER_LINKS:
+        _MEMBER_LINKS.append(link)
+    return link
+
+
+def member_links_for(user: User, organisation: Organisation) -> list[StaffLink]:
+    return _allowed(_MEMBER_LINKS, user, organisation)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from icalendar import Calendar, Event, vText
@@ -16,11 +17,21 @@ def calendar_name(name: str) -> vText:
     return vText(" ".join(str(name).split()))
 
 
-def service_calendar(service: Service, occurrences: Iterable[Occurrence], *, url: str) -> bytes:
+def new_calendar(product: str, name: str, *, feed: bool = False) -> Calendar:
+    """An empty calendar named ``name``. A ``feed`` (a private address a calendar app keeps
+    fetching) asks to be checked for changes every hour; many apps check less often."""
     calendar = Calendar()
-    calendar.add("prodid", "-//PeerPath//Find support//EN")
+    calendar.add("prodid", f"-//PeerPath//{product}//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", calendar_name(service.name))
+    calendar.add("x-wr-calname", calendar_name(name))
+    if feed:
+        calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT1H")
+    return calendar
+
+
+def service_calendar(service: Service, occurrences: Iterable[Occurrence], *, url: str) -> bytes:
+    calendar = new_calendar("Find support", service.name)
     where = f"{service.location.name}, {service.location.address}" if service.location else "Online"
     for occurrence in occurrences:
         event = Event()

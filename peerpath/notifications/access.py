@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 from peerpath.accounts.models import Organisation, User
 from peerpath.audit.access import can_view_audit
 from peerpath.jobs.models import Job, OutboxStatus
-from peerpath.notifications.models import Delivery, Notification, PushSubscription
-from peerpath.notifications.services import inbox_for
+from peerpath.notifications.models import Delivery, Notification, PhoneCheck, PushSubscription
+from peerpath.notifications.services import inbox_for, phone_digest
 
 if TYPE_CHECKING:
     from peerpath.accounts.access import AnyUser
@@ -60,3 +60,23 @@ def get_failed_delivery(user: AnyUser, organisation: Organisation, public_id: st
 
 def get_dead_job(user: AnyUser, organisation: Organisation, public_id: str) -> Job:
     return get_object_or_404(dead_jobs(user, organisation), public_id=public_id)
+
+
+def phone_checked(user: User, check: PhoneCheck | None) -> bool:
+    """Her mobile number as it is now is the one she typed a texted code back for."""
+    return bool(
+        check is not None
+        and check.verified_at is not None
+        and user.phone.strip()
+        and check.number_digest == phone_digest(user, user.phone)
+    )
+
+
+def own_phone_check(user: User) -> PhoneCheck | None:
+    return PhoneCheck.objects.filter(user=user).first()
+
+
+def users_with_checked_phones(users: list[User]) -> set[int]:
+    """Which of these people can be texted at a number they have shown is theirs."""
+    checks = {c.user_id: c for c in PhoneCheck.objects.filter(user__in=users)}
+    return {user.pk for user in users if phone_checked(user, checks.get(user.pk))}

@@ -24,10 +24,10 @@ from peerpath.notifications.models import (
     PushSubscription,
 )
 from peerpath.notifications.purposes import (
-    LOCK_SCREEN_TEXT,
     Channel,
     Purpose,
     find_purpose,
+    lock_screen_text,
     purpose_for,
 )
 from peerpath.notifications.quiet import quiet_until
@@ -205,10 +205,12 @@ def _send_texts(deliveries: list[Delivery], outcome: _Batch) -> None:
         if not phone:
             outcome.skip(delivery, "No mobile number")
             continue
+        purpose = purpose_for(delivery.notification.purpose)
+        body = lock_screen_text(purpose)
+        if purpose.text_includes_link:
+            body = f"{body} {_link(delivery.notification.link)}"
         try:
-            provider_id = backend.send(
-                to=phone, body=str(LOCK_SCREEN_TEXT), idempotency_key=str(delivery.public_id)
-            )
+            provider_id = backend.send(to=phone, body=body, idempotency_key=str(delivery.public_id))
         except ChannelRetryLater as wait:
             outcome.wait(delivery, outcome.now + dt.timedelta(seconds=wait.seconds), str(wait))
         except ChannelRejectedError as error:
@@ -241,7 +243,7 @@ def _send_pushes(deliveries: list[Delivery], outcome: _Batch) -> None:
                     push_send(
                         subscription=subscription,
                         title=title,
-                        body=str(LOCK_SCREEN_TEXT),
+                        body=lock_screen_text(purpose_for(delivery.notification.purpose)),
                         url=delivery.notification.link or "/inbox/",
                     )
                 )

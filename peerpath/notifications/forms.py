@@ -86,3 +86,27 @@ class PushSubscriptionForm(forms.Form):
     endpoint = forms.URLField(max_length=600, assume_scheme="https")
     p256dh = forms.CharField(max_length=200)
     auth = forms.CharField(max_length=100)
+
+
+CODE_DIGITS = 6
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6-digit code we texted you"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "class": "nhsuk-input--width-10",
+            }
+        ),
+        error_messages={"required": _("Enter the code from the text.")},
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(str(self.cleaned_data["code"]).split())
+        if len(code) != CODE_DIGITS or not code.isdigit():
+            raise forms.ValidationError(_("Enter the 6 numbers from the text."))
+        return code

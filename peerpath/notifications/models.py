@@ -136,3 +136,27 @@ class PushSubscription(Sensitive, BaseModel):
 
     def __str__(self) -> str:
         return f"Push subscription {self.public_id}"
+
+
+class PhoneCheck(BaseModel):
+    """Whether her mobile number is hers: a code texted to it, typed back here.
+
+    Only digests are kept: of the number that was checked (a changed number is unchecked
+    again) and of the code while it is waiting. A code lasts ``PHONE_CODE_MINUTES``, allows
+    ``PHONE_CODE_ATTEMPTS`` tries, and at most ``PHONE_CODES_PER_HOUR`` are sent in an hour.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_check"
+    )
+    number_digest = models.CharField(max_length=64, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    code_digest = models.CharField(max_length=64, blank=True)
+    code_number_digest = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    codes_sent = models.PositiveSmallIntegerField(default=0)
+    codes_window_starts_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Mobile check {self.public_id}"

@@ -1,5 +1,6 @@
-"""Her messages, her choices about them and the phones she allowed: exported; deleted at
-erasure (nothing more is sent to an erased person, and her messages are of use to nobody)."""
+"""Her messages, her choices about them, the phones she allowed and whether her mobile number
+is checked: exported; deleted at erasure (nothing more is sent to an erased person, and her
+messages are of use to nobody)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from peerpath.core.privacy import PersonalData, register
-from peerpath.notifications.models import Notification, NotificationPreference, PushSubscription
+from peerpath.notifications.models import (
+    Notification,
+    NotificationPreference,
+    PhoneCheck,
+    PushSubscription,
+)
 
 if TYPE_CHECKING:
     from peerpath.accounts.models import User
@@ -41,11 +47,15 @@ def export(user: User) -> dict[str, Any]:
             for n in Notification.objects.filter(recipient=user).order_by("-due_at")[:500]
         ],
         "notification_choices": _choices(user),
+        "mobile_number_checked_at": _date(
+            PhoneCheck.objects.filter(user=user).values_list("verified_at", flat=True).first()
+        ),
     }
 
 
 def erase(*, actor: Actor, user: User, now: dt.datetime) -> None:
     PushSubscription.objects.filter(user=user).delete()
+    PhoneCheck.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     Notification.objects.filter(recipient=user).delete()  # and their deliveries
 
@@ -59,6 +69,7 @@ register(
             "notifications.Notification",
             "notifications.NotificationPreference",
             "notifications.PushSubscription",
+            "notifications.PhoneCheck",
         ),
     )
 )

@@ -49,6 +49,7 @@ class Purpose:
 
     ``inbox_template`` is included under the message's label in her inbox, with the
     notification as ``item`` (its context holds ids and small words, never content).
+    ``lock_screen_text`` replaces ``LOCK_SCREEN_TEXT`` on lock screens; it must stay as bland.
     ``email_templates`` is a folder of ``subject.txt``, ``message.txt`` and ``message.html``;
     any it lacks fall back to the general wording in ``notifications/email/``.
     """
@@ -60,6 +61,10 @@ class Purpose:
     can_be_switched_off: bool = True
     inbox_template: str = ""
     email_templates: str = ""
+    # For staff duties only (a safeguarding page): a different bland sentence for lock
+    # screens, and the notification's link added to texts so one tap opens it. Never content.
+    lock_screen_text: StrOrPromise | None = None
+    text_includes_link: bool = False
 
     def __post_init__(self) -> None:
         if not self.key or len(self.key) > KEY_MAX_LENGTH or not self.key.isidentifier():
@@ -105,6 +110,11 @@ def validate_purpose(value: str) -> None:
 
 # Shown on lock screens (SMS and push). Never the content: "You have a new message on PeerPath".
 LOCK_SCREEN_TEXT: Promise = _("You have a new message on PeerPath. Sign in to read it.")
+
+
+def lock_screen_text(purpose: Purpose) -> str:
+    return str(purpose.lock_screen_text or LOCK_SCREEN_TEXT)
+
 
 # Notifications' own purposes.
 ACCOUNT = register_purpose(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("inbox/<uuid:public_id>/", views.notification_open, name="notification_open"),
     path("account/notifications/", views.preferences, name="notification_preferences"),
+    path("account/notifications/mobile/", views.mobile_check, name="mobile_check"),
     path("account/notifications/push/", views.push_subscribe, name="push_subscribe"),
     path("account/notifications/push/stop/", views.push_unsubscribe, name="push_unsubscribe"),
     path("service-worker.js", views.service_worker, name="service_worker"),

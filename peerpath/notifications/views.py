@@ -16,13 +16,16 @@ from peerpath.accounts import access as accounts_access
 from peerpath.accounts.models import User
 from peerpath.jobs.services import job_retry
 from peerpath.notifications import access
-from peerpath.notifications.forms import PreferencesForm, PushSubscriptionForm
+from peerpath.notifications.forms import PhoneCodeForm, PreferencesForm, PushSubscriptionForm
 from peerpath.notifications.services import (
+    PhoneCheckError,
     PushEndpointError,
     delivery_retry,
     inbox_for,
     notification_preferences_update,
     notifications_mark_read,
+    phone_check_confirm,
+    phone_check_send,
     preference_for,
     push_subscription_delete,
     push_subscription_save,
@@ -85,6 +88,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "has_phone": bool(user.phone),
+            "phone_checked": access.phone_checked(user, access.own_phone_check(user)),
+            "may_check_phone": accounts_access.is_staff_person(user),
             "vapid_public_key": settings.VAPID_PUBLIC_KEY,
             "push_count": access.own_push_subscriptions(user).count(),
         },
@@ -156,3 +161,45 @@ def failure_retry(request: HttpRequest, slug: str, public_id: str) -> HttpRespon
         )
     messages.success(request, _("It will be tried again in the next minute."))
     return redirect("notifications:notification_failures", slug=organisation.slug)
+
+
+def _mobile_page(request: HttpRequest, user: User, form: PhoneCodeForm) -> HttpResponse:
+    check = access.own_phone_check(user)
+    return render(
+        request,
+        "notifications/mobile.jinja",
+        {
+            "form": form,
+            "phone": user.phone,
+            "checked": access.phone_checked(user, check),
+            "code_waiting": bool(check and check.code_digest),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mobile_check(request: HttpRequest) -> HttpResponse:
+    """Check her mobile number: send a code (the button), then type it back (the form). For
+    staff, who may be paged by text when on duty; members' numbers are not checked."""
+    user = _user(request)
+    if not accounts_access.is_staff_person(user):
+        raise Http404
+    form = PhoneCodeForm(request.POST if "code" in request.POST else None)
+    if request.method == "POST" and "send" in request.POST:
+        try:
+            phone_check_send(user=user)
+        except PhoneCheckError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("We have texted you a code. It works for 10 minutes."))
+        return redirect("notifications:mobile_check")
+    if form.is_bound and form.is_valid():
+        try:
+            phone_check_confirm(user=user, code=form.cleaned_data["code"])
+        except PhoneCheckError as error:
+            form.add_error("code", str(error))
+        else:
+            messages.success(request, _("Thank you. Your mobile number is checked."))
+            return redirect("notifications:mobile_check")
+    return _mobile_page(request, user, form)

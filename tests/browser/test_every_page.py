@@ -7,9 +7,11 @@ A URL name must be listed in PAGES or NOT_PAGES; a new page without an entry fai
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -26,6 +28,57 @@ from tests.test_access_matrix import NAMED
 def _own_listing(ctx, **kwargs):
     """The slug and the demo listing, for the staff pages that manage it."""
     return {"slug": ctx["organisation"].slug, "public_id": ctx["listing"].public_id, **kwargs}
+
+
+def _checkins(ctx) -> dict[str, Any]:
+    """The member's check-ins, made once: GAD-7 three times a week apart (the last today), a
+    PHQ-9 she has not finished (questions 1-3 answered, and 9 with a risk answer, which raised
+    an alert), a weekly reminder, and her GAD-7 shared with her matched peer supporter."""
+    if "checkins" in ctx:
+        return ctx["checkins"]
+    from peerpath.checkins.services import (
+        checkin_answer,
+        checkin_complete,
+        checkin_start,
+        reminder_save,
+        share_save,
+    )
+    from peerpath.core import clock
+
+    member = ctx["member"]
+    membership = membership_of(member, Role.MEMBER)
+
+    def answered(instrument_id: str, positions: dict[int, int]):
+        checkin = checkin_start(actor=member, membership=membership, instrument_id=instrument_id)
+        for number, position in positions.items():
+            checkin_answer(actor=member, checkin=checkin, item_number=number, option_index=position)
+        return checkin
+
+    done = None
+    for weeks_ago, position in ((2, 2), (1, 1), (0, 0)):  # 14 (moderate), 7 (mild), 0
+        with time_machine.travel(clock.now() - dt.timedelta(weeks=weeks_ago), tick=False):
+            done = checkin_complete(
+                actor=member, checkin=answered("gad7", dict.fromkeys(range(1, 8), position))
+            )
+    draft = answered("phq9", {1: 1, 2: 0, 3: 2, 9: 1})
+    draft.refresh_from_db()
+    assert draft.alert_id is not None, "her risk answer raised no alert"
+    reminder_save(actor=member, membership=membership, every_days=7, at_hour=10)
+    supporter = ctx["fixture"]("supporter_matched")
+    share = share_save(
+        actor=member,
+        membership=membership,
+        viewer=membership_of(supporter, Role.PEER_SUPPORTER),
+        instrument_ids=["gad7"],
+    )
+    ctx["checkins"] = {"done": done, "draft": draft, "share": share}
+    return ctx["checkins"]
+
+
+def _with_checkins(ctx, **kwargs):
+    """Her check-ins made (see ``_checkins``), for a page that takes these kwargs."""
+    _checkins(ctx)
+    return kwargs
 
 
 # name: (persona or None for anonymous, how to build its kwargs, expected status)
@@ -90,6 +143,7 @@ PAGES: dict[str, tuple[str | None, Any, int]] = {
     "directory:saved_search_create": ("member", None, 200),
     "directory:saved_searches": ("member", None, 200),
     "notifications:notification_preferences": ("member", None, 200),
+    "notifications:mobile_check": ("coordinator", None, 200),
     "notifications:notification_failures": (
         "org_admin",
         lambda ctx: {"slug": ctx["organisation"].slug},
@@ -136,6 +190,54 @@ PAGES: dict[str, tuple[str | None, Any, int]] = {
         lambda ctx: _own_listing(ctx, public_id=_a_booked_session(ctx)),
         200,
     ),
+    "safeguarding:ask_for_contact": ("member", None, 200),
+    "safeguarding:ask_for_contact_sent": ("member", None, 200),
+    "safeguarding:alert_detail": ("coordinator", lambda ctx: {"public_id": _an_alert(ctx)}, 200),
+    "safeguarding:alert_acknowledge": (
+        "coordinator",
+        lambda ctx: {"public_id": _an_alert(ctx)},
+        200,
+    ),
+    "safeguarding:alert_raise_for_member": (
+        "coordinator",
+        lambda ctx: {"public_id": membership_of(ctx["member"], Role.MEMBER).public_id},
+        200,
+    ),
+    "safeguarding:alerts_raised": ("supporter_matched", None, 200),
+    "safeguarding:rota": ("coordinator", lambda ctx: {"slug": ctx["organisation"].slug}, 200),
+    "safeguarding:alerts_numbers": (
+        "coordinator",
+        lambda ctx: {"slug": ctx["organisation"].slug},
+        200,
+    ),
+    # Check-ins: hers (she agreed to the use of health data), with results, a draft, a
+    # reminder and a share; and what she shares, as her matched peer supporter sees it.
+    "checkins:home": ("member", _with_checkins, 200),
+    "checkins:before": ("member", lambda ctx: _with_checkins(ctx, instrument_id="phq9"), 200),
+    "checkins:question": (
+        "member",
+        lambda ctx: {"public_id": _checkins(ctx)["draft"].public_id, "number": 4},
+        200,
+    ),
+    "checkins:risk_help": (
+        "member",
+        lambda ctx: {"public_id": _checkins(ctx)["draft"].public_id},
+        200,
+    ),
+    "checkins:discard": (
+        "member",
+        lambda ctx: {"public_id": _checkins(ctx)["draft"].public_id},
+        200,
+    ),
+    "checkins:result": ("member", lambda ctx: {"public_id": _checkins(ctx)["done"].public_id}, 200),
+    "checkins:trend": ("member", lambda ctx: _with_checkins(ctx, instrument_id="gad7"), 200),
+    "checkins:sharing": ("member", _with_checkins, 200),
+    "checkins:reminders": ("member", _with_checkins, 200),
+    "checkins:shared": (
+        "supporter_matched",
+        lambda ctx: {"public_id": _checkins(ctx)["share"].public_id},
+        200,
+    ),
 }
 
 # Not pages a person reads, or steps that only redirect without a sign-in in progress; each
@@ -168,6 +270,27 @@ NOT_PAGES = {
     "directory:openreferral_service": "JSON for other directories",
     "notifications:notification_failure_retry": "a button's POST; covered by test_notifications",
     "directory:staff_listing_checked": "a button's POST; covered by test_staff_listings",
+    "safeguarding:alerts_dashboard": "opens a websocket, which this WSGI test server cannot "
+    "answer; checked with axe at both widths, empty, live and after closing, by "
+    "test_alerts_journey (uvicorn)",
+    "safeguarding:alerts_home": "redirects to her organisation's alerts dashboard",
+    "safeguarding:alerts_list": "the dashboard's list alone, fetched by its script",
+    "safeguarding:duty_feed": "her private ICS feed; covered by test_rota",
+    "safeguarding:duty_feed_create": "a button's POST; covered by test_rota",
+    "checkins:start": "a button's POST; covered by test_flow and test_checkins_journey",
+    "checkins:reminder_link": "redirects to her check-ins (the link her reminders carry)",
+    "checkins:sharing_stop": "a button's POST; covered by test_trend_and_sharing and "
+    "test_checkins_journey",
+    **{
+        f"safeguarding:{name}": "a form's POST; covered by test_pages and test_escalation"
+        for name in (
+            "alert_record",
+            "alert_follow_up",
+            "alert_follow_up_done",
+            "alert_hand_over",
+            "alert_close",
+        )
+    },
 }
 ADMIN_PREFIX = "admin:"
 
@@ -204,6 +327,22 @@ def _a_listing(organisation):
     return Service.objects.filter(location__isnull=False).first()
 
 
+def _an_alert(ctx):
+    """An open tier-2 alert about the member, with what she said."""
+    from peerpath.safeguarding.services import alert_raise
+
+    alert = alert_raise(
+        actor=ctx["member"],
+        organisation=ctx["organisation"],
+        source="member_request",
+        tier=2,
+        member=ctx["member"],
+        context="I keep thinking everyone would be better off without me.",
+        contact_preference={"how": "phone", "when": "after 6pm", "voicemail": "no"},
+    )
+    return alert.public_id
+
+
 def _a_booked_session(ctx):
     """A bookable demo session with the member booked on it, for the register."""
     from peerpath.bookings.services import booking_create
@@ -235,7 +374,11 @@ def test_page_is_accessible_and_calm(request, page, live_server, name):
     from peerpath.safeguarding.services import crisis_contacts_seed_defaults
 
     crisis_contacts_seed_defaults(organisation=organisation, actor=OPERATOR)
-    ctx = {"organisation": organisation, "member": request.getfixturevalue("member")}
+    ctx = {
+        "organisation": organisation,
+        "member": request.getfixturevalue("member"),
+        "fixture": request.getfixturevalue,
+    }
     consent_give(actor=ctx["member"], user=ctx["member"], kind=ConsentKind.HEALTH_DATA)
     _something_in_the_inbox_and_a_failure(ctx)
     ctx["listing"] = _a_listing(organisation)

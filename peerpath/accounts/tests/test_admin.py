@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.admin.sites import all_sites
 from django.test import RequestFactory
@@ -473,3 +474,62 @@ def test_a_role_cannot_be_ended_in_the_future(admin_client, organisation):
     assert "only be ended now or in the past" in response.content.decode()
     membership.refresh_from_db()
     assert membership.ended_at is None
+
+
+# A higher app may open the door for its own pages only -----------------------------------------
+
+FIXED = dt.datetime(2027, 3, 2, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def only_fern_by_rule(monkeypatch):
+    """Only this test's rule, letting in anyone called Fern (the apps' own rules are set
+    aside)."""
+    from peerpath.accounts import access
+
+    monkeypatch.setattr(access, "_ADMIN_ENTRY_RULES", [])
+    access.admin_entry_rule(lambda user: user.display_name == "Fern")
+
+
+@pytest.mark.django_db
+def test_an_entry_rule_opens_the_site_but_its_other_pages_are_not_found(
+    client, organisation, only_fern_by_rule
+):
+    from peerpath.accounts.access import can_enter_admin_site
+
+    fern = staff(organisation, Role.COORDINATOR, display_name="Fern")
+    membership = Membership.objects.get(user=fern)
+    assert can_enter_admin_site(fern)
+    assert not can_enter_admin_site(
+        staff(organisation, Role.COORDINATOR, mfa=False, display_name="Fern")
+    )
+    assert not can_enter_admin_site(staff(organisation, Role.COORDINATOR, display_name="Gorse"))
+    with time_machine.travel(FIXED, tick=False):
+        client.force_login(fern)
+        index = client.get(reverse("admin:index"))
+        refused = [
+            client.get(url)
+            for url in (
+                admin_url(type(organisation)),
+                admin_url(Membership),
+                admin_url(AuditEvent),
+                admin_url(ConsentText),
+                admin_url(CrisisContact),
+                admin_url(Membership, "change", membership.pk),
+                admin_url(type(organisation), "change", organisation.pk),
+            )
+        ]
+
+    assert index.status_code == 200
+    for model in (type(organisation), Membership, AuditEvent, ConsentText, CrisisContact):
+        assert admin_url(model) not in index.content.decode()
+    assert [page.status_code for page in refused] == [404] * len(refused)
+
+
+@pytest.mark.django_db
+def test_an_entry_rule_does_not_let_in_an_inactive_account(organisation, only_fern_by_rule):
+    from peerpath.accounts.access import can_enter_admin_site
+
+    fern = staff(organisation, Role.COORDINATOR, display_name="Fern", is_active=False)
+
+    assert not can_enter_admin_site(fern)

@@ -99,12 +99,12 @@ def test_once_the_charity_is_known_static_pages_cost_no_query(
 def test_the_crisis_page_still_answers_when_the_database_does_not(client, charity, monkeypatch):
     from django.db import DatabaseError
 
-    from peerpath.safeguarding import views
+    from peerpath.safeguarding import crisis
 
     def broken(organisation_id):
         raise DatabaseError("database is locked")
 
-    monkeypatch.setattr(views, "crisis_contacts_for_organisation", broken)
+    monkeypatch.setattr(crisis, "crisis_contacts_for_organisation", broken)
     response = client.get(reverse("safeguarding:help_now"))
     html = response.content.decode()
     assert response.status_code == 200

@@ -12,7 +12,7 @@ import time_machine
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core import mail
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from conftest import make_person
@@ -219,15 +219,15 @@ def test_a_member_without_a_phone_number_is_not_texted_and_that_is_recorded(orga
     assert (delivery.status, delivery.last_error) == ("skipped", "No mobile number")
 
 
-@override_settings(
-    SMS_BACKEND="peerpath.notifications.channels.sms.TwilioSmsBackend",
-    TWILIO_ACCOUNT_SID="AC123",
-    TWILIO_AUTH_TOKEN="secret",
-    TWILIO_FROM="+441632960000",
-)
 def test_the_twilio_adapter_honours_429_stores_the_id_and_refuses_bad_numbers(
     mum, organisation, settings
 ):
+    # All through the ``settings`` fixture: mixed with ``override_settings``, its undo left
+    # the Twilio adapter in place for the tests after this one.
+    settings.SMS_BACKEND = "peerpath.notifications.channels.sms.TwilioSmsBackend"
+    settings.TWILIO_ACCOUNT_SID = "AC123"
+    settings.TWILIO_AUTH_TOKEN = "secret"
+    settings.TWILIO_FROM = "+441632960000"
     with FakeProviders(FakeState(throttle_first=1)) as fake:
         settings.TWILIO_API_BASE = fake.url
         with time_machine.travel(NOON, tick=False) as clock:

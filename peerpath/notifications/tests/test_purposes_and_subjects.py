@@ -48,8 +48,36 @@ def _dispatch():
 
 
 def test_each_app_registers_what_it_sends_today():
+    from peerpath.checkins.purposes import CHECKIN_REMINDER, RESULTS_SHARED
+    from peerpath.safeguarding.purposes import (
+        ALERT_HANDED_OVER,
+        ALERT_UNATTENDED,
+        CLOSE_REMINDER,
+        FOLLOW_UP_DUE,
+        LEAD_REVIEW,
+        OUT_OF_HOURS_ALERT,
+        ROTA_GAP,
+        SAFEGUARDING_ALERT,
+    )
+
     keys = {purpose.key for purpose in registered_purposes()}
-    assert keys == {"account", NEW_GROUP, SESSION_REMINDER, SESSION_CHANGED, WAITING_LIST_OFFER}
+    assert keys == {
+        "account",
+        NEW_GROUP,
+        SESSION_REMINDER,
+        SESSION_CHANGED,
+        WAITING_LIST_OFFER,
+        SAFEGUARDING_ALERT,
+        OUT_OF_HOURS_ALERT,
+        ROTA_GAP,
+        CLOSE_REMINDER,
+        ALERT_HANDED_OVER,
+        FOLLOW_UP_DUE,
+        ALERT_UNATTENDED,
+        LEAD_REVIEW,
+        CHECKIN_REMINDER,
+        RESULTS_SHARED,
+    }
     # The wording lives with the app that sends it.
     assert purpose_for(SESSION_CHANGED).inbox_template.startswith("bookings/")
     assert purpose_for(NEW_GROUP).email_templates.startswith("directory/")
