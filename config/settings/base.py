@@ -198,6 +198,10 @@ ACCOUNT_RATE_LIMITS = {
 MFA_ADAPTER = "peerpath.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.string("MFA_TOTP_ISSUER", "PeerPath")
+# A code is accepted for one 30-second step either side of now (RFC 6238, 5.2): a code typed as
+# the authenticator turns over, or sent from a slow phone connection, still works. Each code
+# works once, and wrong codes count towards the sign-in lockout above.
+MFA_TOTP_TOLERANCE = 1
 USERSESSIONS_TRACK_ACTIVITY = False
 
 # Sessions: how long a signed-in person stays signed in (minutes idle, hours at most).

@@ -420,6 +420,32 @@ def test_signing_in_with_two_step_verification_asks_for_the_code(client, verifie
 
 
 @pytest.mark.django_db
+def test_a_code_from_the_step_just_gone_works_once_and_an_older_one_never(client, verified_member):
+    """A code typed as the authenticator turns over still signs her in; a code two steps old,
+    or one already used, is refused beside the field."""
+    secret = _with_two_step(verified_member)
+    moment = dt.datetime(2027, 3, 2, 10, 0, 10, tzinfo=dt.UTC)
+    counter = int(moment.timestamp()) // 30
+    with time_machine.travel(moment, tick=False):
+        _sign_in(client, verified_member.email)
+        too_old = format_hotp_value(hotp_value(secret, counter - 2))
+        response = client.post(reverse("mfa_authenticate"), {"code": too_old})
+        assert response.status_code == 200
+        assert "nhsuk-form-group--error" in _form_group(response, "id_code")
+
+        just_gone = format_hotp_value(hotp_value(secret, counter - 1))
+        response = client.post(reverse("mfa_authenticate"), {"code": just_gone})
+        assert response.status_code == 302
+        assert response["Location"] != reverse("mfa_authenticate")
+
+        client.logout()
+        _sign_in(client, verified_member.email)
+        response = client.post(reverse("mfa_authenticate"), {"code": just_gone})
+        assert response.status_code == 200
+        assert "nhsuk-form-group--error" in _form_group(response, "id_code")
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "heading"),
     [
