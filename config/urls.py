@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("peerpath.notifications.urls")),
     path("", include("peerpath.directory.urls")),
     path("", include("peerpath.bookings.urls")),
+    path("", include("peerpath.buddying.urls")),
+    path("", include("peerpath.supervision.urls")),
     path("", include("peerpath.checkins.urls")),
     path("auth/", include("allauth.urls")),
     path("admin/", admin_site.urls),

@@ -41,6 +41,8 @@ class Experience(models.TextChoices):
     BABY_LOSS = "baby_loss", _("Baby loss")
     FEEDING = "feeding", _("Feeding difficulties")
     PREVIOUS_MENTAL_ILLNESS = "previous_mental_illness", _("Mental illness before this pregnancy")
+    YOUNG_PARENT = "young_parent", _("Being a young mum")
+    DAD_OR_PARTNER = "dad_or_partner", _("Being a dad or partner")
 
 
 class Language(models.TextChoices):

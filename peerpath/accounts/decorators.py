@@ -29,3 +29,22 @@ def health_data_consent_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return guarded
+
+
+def member_health_pages(view: View) -> View:
+    """Signed in, a member somewhere (404 for anyone else), and agreed to the use of health
+    information: the guard on a member's own check-ins, requests for support and plans."""
+    from django.contrib.auth.decorators import login_required
+    from django.http import Http404
+
+    from peerpath.accounts.access import her_member_place
+
+    consented = health_data_consent_required(view)
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not isinstance(request.user, User) or her_member_place(request.user) is None:
+            raise Http404
+        return consented(request, *args, **kwargs)
+
+    return login_required(guarded)

@@ -249,7 +249,39 @@ class InvitationSignupForm(forms.Form):
         return data
 
 
-class SupporterProfileForm(forms.Form):
+class WeeklyAvailability:
+    """A morning / afternoon / evening choice for each day of the week, as
+    ``{"mon": ["morning"], ...}``."""
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def add_day_fields(self) -> None:
+        for key, day in WEEKDAYS:
+            self.fields[f"day_{key}"] = forms.MultipleChoiceField(
+                label=day,
+                choices=DayPart.choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    @property
+    def day_fields(self) -> list[Any]:
+        return [self[f"day_{key}"] for key, _day in WEEKDAYS]  # type: ignore[index]
+
+    def availability(self) -> dict[str, list[str]]:
+        return {
+            key: self.cleaned_data[f"day_{key}"]
+            for key, _day in WEEKDAYS
+            if self.cleaned_data.get(f"day_{key}")
+        }
+
+    @staticmethod
+    def days_initial(availability: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {f"day_{key}": availability.get(key, []) for key, _day in WEEKDAYS}
+
+
+class SupporterProfileForm(WeeklyAvailability, forms.Form):
     """What a peer supporter offers: what she has lived through, languages, areas, times."""
 
     lived_experiences = forms.MultipleChoiceField(
@@ -288,28 +320,11 @@ class SupporterProfileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for key, day in WEEKDAYS:
-            self.fields[f"day_{key}"] = forms.MultipleChoiceField(
-                label=day,
-                choices=DayPart.choices,
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-            )
+        self.add_day_fields()
 
     def clean_areas(self) -> list[str]:
         text = str(self.cleaned_data["areas"])
         return [area.strip() for area in text.split(",") if area.strip()]
-
-    @property
-    def day_fields(self) -> list[Any]:
-        return [self[f"day_{key}"] for key, _day in WEEKDAYS]
-
-    def availability(self) -> dict[str, list[str]]:
-        return {
-            key: self.cleaned_data[f"day_{key}"]
-            for key, _day in WEEKDAYS
-            if self.cleaned_data.get(f"day_{key}")
-        }
 
     @staticmethod
     def initial_for(profile: Any) -> dict[str, Any]:
@@ -319,6 +334,5 @@ class SupporterProfileForm(forms.Form):
             "areas": ", ".join(profile.areas),
             "capacity": profile.capacity,
         }
-        for key, _day in WEEKDAYS:
-            initial[f"day_{key}"] = profile.availability.get(key, [])
+        initial.update(WeeklyAvailability.days_initial(profile.availability))
         return initial

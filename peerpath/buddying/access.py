@@ -1,11 +1,31 @@
-"""Who may see what in one-to-one support."""
+"""Who may see what in one-to-one support: her request and her match are hers; coordinators of
+her organisation match; a supporter sees the proposals made to her and the members matched with
+her, while the match is active. 404 to everyone else."""
 
 from __future__ import annotations
 
-from peerpath.accounts.access import member_view_rule, roles_by_organisation, roles_in
+from typing import TYPE_CHECKING
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from peerpath.accounts.access import (
+    get_staff_organisation,
+    has_role,
+    member_view_rule,
+    roles_by_organisation,
+    roles_in,
+)
 from peerpath.accounts.choices import Role
-from peerpath.accounts.models import Membership, User
+from peerpath.accounts.models import Membership, Organisation, User
+from peerpath.buddying.choices import OPEN_STATUSES, ProposalStatus
+from peerpath.buddying.models import Match, MatchStatus, Proposal, SupportRequest
 from peerpath.buddying.querysets import active_match_exists, members_supported_by
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from peerpath.accounts.access import AnyUser
 
 
 @member_view_rule
@@ -23,3 +43,107 @@ def members_she_supports(user: User) -> list[Membership]:
     }:
         return []
     return members_supported_by(user)
+
+
+# Her own ------------------------------------------------------------------------------------
+
+
+def her_open_request(membership: Membership) -> SupportRequest | None:
+    return SupportRequest.objects.filter(member=membership, status__in=OPEN_STATUSES).first()
+
+
+def her_last_request(membership: Membership) -> SupportRequest | None:
+    return SupportRequest.objects.filter(member=membership).order_by("-created_at", "-pk").first()
+
+
+def her_matches(membership: Membership) -> list[Match]:
+    """Her active matches, with her supporters' names."""
+    return list(
+        Match.objects.filter(
+            member=membership,
+            status=MatchStatus.ACTIVE,
+            supporter__ended_at__isnull=True,
+        )
+        .select_related("supporter__user")
+        .order_by("created_at", "pk")
+    )
+
+
+def get_her_match(membership: Membership, public_id: str) -> Match:
+    return get_object_or_404(
+        Match.objects.select_related("supporter__user", "request"),
+        public_id=public_id,
+        member=membership,
+        status=MatchStatus.ACTIVE,
+    )
+
+
+# Coordinators -------------------------------------------------------------------------------
+
+
+def can_match(user: AnyUser, organisation: Organisation | int) -> bool:
+    """Coordinators see requests, suggestions and propose matches."""
+    return has_role(user, organisation, Role.COORDINATOR)
+
+
+def matching_organisation(user: AnyUser, slug: str) -> Organisation:
+    organisation = get_staff_organisation(user, slug)
+    if not can_match(user, organisation):
+        raise Http404
+    return organisation
+
+
+def open_requests(organisation: Organisation) -> QuerySet[SupportRequest]:
+    return (
+        SupportRequest.objects.filter(organisation=organisation, status__in=OPEN_STATUSES)
+        .select_related("member__user")
+        .order_by("created_at", "pk")
+    )
+
+
+def get_request(user: AnyUser, organisation: Organisation, public_id: str) -> SupportRequest:
+    if not can_match(user, organisation):
+        raise Http404
+    return get_object_or_404(
+        SupportRequest.objects.select_related("member__user", "organisation"),
+        public_id=public_id,
+        organisation=organisation,
+    )
+
+
+def matching_organisations(user: AnyUser) -> list[Organisation]:
+    ids = [oid for oid, roles in roles_by_organisation(user).items() if Role.COORDINATOR in roles]
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+# Supporters ---------------------------------------------------------------------------------
+
+
+def get_proposal(user: AnyUser, public_id: str) -> Proposal:
+    """A proposal made to her, while she is a peer supporter there."""
+    proposal = get_object_or_404(
+        Proposal.objects.select_related(
+            "request__member__user", "request__organisation", "supporter__user", "proposed_by"
+        ),
+        public_id=public_id,
+        supporter__user_id=getattr(user, "pk", None),
+        supporter__ended_at__isnull=True,
+    )
+    if Role.PEER_SUPPORTER not in roles_in(user, proposal.request.organisation_id):
+        raise Http404
+    return proposal
+
+
+def proposals_waiting_for(user: AnyUser) -> list[Proposal]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Proposal.objects.filter(
+            supporter__user_id=user.pk,
+            supporter__ended_at__isnull=True,
+            supporter__role=Role.PEER_SUPPORTER,
+            status=ProposalStatus.WAITING,
+        )
+        .select_related("request__member__user")
+        .order_by("created_at", "pk")
+    )

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-from peerpath.buddying.models import Match, MatchStatus
+from peerpath.buddying.choices import OPEN_STATUSES, ProposalStatus, RequestStatus
+from peerpath.buddying.models import Match, MatchStatus, Proposal, SupportRequest
 from peerpath.buddying.services import match_end
 from peerpath.core.privacy import PersonalData, register
 
@@ -39,11 +40,57 @@ def export(user: User) -> dict[str, Any]:
                 "ended": _date(match.ended_at),
             }
             for match in rows
-        ]
+        ],
+        "requests_for_a_peer_supporter": [
+            {
+                "asked": _date(request.created_at),
+                "status": request.get_status_display(),
+                "what_has_been_happening": request.story,
+                "what_you_hoped_for": request.hopes,
+                "experiences": request.experiences,
+                "ways_of_keeping_in_touch": request.modes,
+                "how_often": request.rhythm,
+                "when_free": request.availability,
+                "languages": request.languages,
+                "area": request.area,
+                "matched": _date(request.matched_at),
+                "withdrawn": _date(request.withdrawn_at),
+            }
+            for request in SupportRequest.objects.filter(member__user=user).order_by("created_at")
+        ],
+        "asked_to_support": [
+            {
+                "asked": _date(proposal.created_at),
+                "status": proposal.get_status_display(),
+                "answered": _date(proposal.decided_at),
+                "reason_for_saying_no": proposal.get_decline_reason_display(),
+            }
+            for proposal in Proposal.objects.filter(supporter__user=user).order_by("created_at")
+        ],
     }
 
 
 def erase(*, actor: Actor, user: User, now: dt.datetime) -> None:
+    # Her requests lose her words; open ones are withdrawn. Rows stay (PROTECTed by matches).
+    for request in SupportRequest.objects.filter(member__user=user):
+        request.story = request.hopes = request.area = ""
+        request.experiences, request.languages, request.availability = [], [], {}
+        fields = ["story", "hopes", "area", "experiences", "languages", "availability"]
+        if request.status in OPEN_STATUSES:
+            request.status, request.withdrawn_at = RequestStatus.WITHDRAWN, now
+            fields += ["status", "withdrawn_at"]
+            request.proposals.filter(status=ProposalStatus.WAITING).update(
+                status=ProposalStatus.WITHDRAWN, decided_at=now
+            )
+        request.save(update_fields=[*fields, "updated_at"])
+    # A supporter who leaves: the requests waiting on her answer wait for someone else.
+    for proposal in Proposal.objects.filter(
+        supporter__user=user, status=ProposalStatus.WAITING
+    ).select_related("request"):
+        proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, now
+        proposal.save(update_fields=["status", "decided_at", "updated_at"])
+        proposal.request.status = RequestStatus.WAITING
+        proposal.request.save(update_fields=["status", "updated_at"])
     for match in Match.objects.filter(
         Q(member__user=user) | Q(supporter__user=user), status=MatchStatus.ACTIVE
     ).select_related("organisation"):
@@ -58,6 +105,9 @@ register(
         kept={
             "buddying.Match": "ended, not deleted: who supported whom, and when, may be needed "
             "by a later safeguarding review; it holds no notes",
+            "buddying.SupportRequest": "kept without her words, experiences, area, languages "
+            "or times: when she asked and was matched counts towards the service levels",
+            "buddying.Proposal": "kept: who was asked to support whom and the answer; no notes",
         },
     )
 )

@@ -1,13 +1,16 @@
-"""Staff home: the members a peer supporter is matched with, each one tap from her page (where
-she can raise a safeguarding alert about her)."""
+"""Staff home: for a peer supporter, the members she supports (each one tap from her page,
+where she can raise a safeguarding alert) and the requests waiting for her answer; for a
+coordinator, a link to everyone waiting for a peer supporter."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
+
 from peerpath.accounts.access import is_peer_supporter
-from peerpath.buddying.access import members_she_supports
-from peerpath.core.staff_tools import StaffPanel, register_panel
+from peerpath.buddying.access import can_match, members_she_supports, proposals_waiting_for
+from peerpath.core.staff_tools import StaffLink, StaffPanel, register_link, register_panel
 
 if TYPE_CHECKING:
     from peerpath.accounts.models import User
@@ -16,7 +19,15 @@ if TYPE_CHECKING:
 def _supported(user: User) -> dict[str, Any] | None:
     if not is_peer_supporter(user):
         return None
-    return {"members": members_she_supports(user)}
+    return {"members": members_she_supports(user), "proposals": proposals_waiting_for(user)}
 
 
 register_panel(StaffPanel("buddying/staff_supported_panel.jinja", _supported, order=10))
+register_link(
+    StaffLink(
+        label=_("Waiting for a peer supporter"),
+        url_name="buddying:queue",
+        allowed=can_match,
+        order=25,
+    )
+)

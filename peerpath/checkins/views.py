@@ -4,7 +4,6 @@ sharing and reminders; and the page someone she shares with sees."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from markupsafe import Markup, escape
 
-from peerpath.accounts.decorators import health_data_consent_required
+from peerpath.accounts.decorators import member_health_pages
 from peerpath.accounts.models import Membership, User
 from peerpath.buddying.querysets import supporters_of
 from peerpath.checkins import access, instruments
@@ -71,16 +70,7 @@ def _offered_instrument(instrument_id: str) -> instruments.Instrument:
     raise Http404
 
 
-def _member_pages(view: Any) -> Any:
-    """Signed in, a member (404 for anyone else), and agreed to the use of health data."""
-    consented = health_data_consent_required(view)
-
-    @wraps(view)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        access.her_membership(_user(request))
-        return consented(request, *args, **kwargs)
-
-    return login_required(guarded)
+_member_pages = member_health_pages
 
 
 def _latest_by_measure(membership: Membership) -> dict[str, Any]:

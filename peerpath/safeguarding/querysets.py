@@ -12,3 +12,15 @@ def crisis_contacts_for_organisation(organisation_id: int | None) -> QuerySet[Cr
     return CrisisContact.objects.filter(organisation_id=organisation_id, is_active=True).order_by(
         "position", "name"
     )
+
+
+def members_with_open_alerts(organisation_id: int, user_ids: list[int]) -> set[int]:
+    """Which of these people have an alert in this organisation that is not closed yet (for
+    queues that put risk first)."""
+    from peerpath.safeguarding.models import Alert, AlertStatus
+
+    return set(
+        Alert.objects.filter(organisation_id=organisation_id, member_id__in=user_ids)
+        .exclude(status=AlertStatus.CLOSED)
+        .values_list("member_id", flat=True)
+    )

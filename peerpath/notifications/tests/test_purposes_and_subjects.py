@@ -48,6 +48,13 @@ def _dispatch():
 
 
 def test_each_app_registers_what_it_sends_today():
+    from peerpath.buddying.purposes import (
+        MATCH_ENDED,
+        SUPPORT_ANSWERED,
+        SUPPORT_ASKED,
+        SUPPORT_PROPOSED,
+        SUPPORTER_FOUND,
+    )
     from peerpath.checkins.purposes import CHECKIN_REMINDER, RESULTS_SHARED
     from peerpath.safeguarding.purposes import (
         ALERT_HANDED_OVER,
@@ -77,6 +84,11 @@ def test_each_app_registers_what_it_sends_today():
         LEAD_REVIEW,
         CHECKIN_REMINDER,
         RESULTS_SHARED,
+        SUPPORT_ASKED,
+        SUPPORT_PROPOSED,
+        SUPPORT_ANSWERED,
+        SUPPORTER_FOUND,
+        MATCH_ENDED,
     }
     # The wording lives with the app that sends it.
     assert purpose_for(SESSION_CHANGED).inbox_template.startswith("bookings/")

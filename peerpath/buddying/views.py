@@ -1,0 +1,298 @@
+"""One-to-one support: she asks and sees what happens next; coordinators see the queue and the
+suggestions with their reasons, and propose; the supporter answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from peerpath.accounts.access import her_member_place
+from peerpath.accounts.choices import Experience, Language
+from peerpath.accounts.decorators import member_health_pages
+from peerpath.accounts.models import MemberProfile, Membership, User
+from peerpath.buddying import access
+from peerpath.buddying.choices import Mode, RequestStatus
+from peerpath.buddying.forms import AskForm, DeclineForm
+from peerpath.buddying.matching import Suggestion, slots, times_words
+from peerpath.buddying.models import SupportRequest
+from peerpath.buddying.service_levels import expected_by, levels_of, queue
+from peerpath.buddying.services import (
+    MatchingError,
+    match_someone_else,
+    proposal_accept,
+    proposal_create,
+    proposal_decline,
+    support_request_create,
+    support_request_withdraw,
+)
+from peerpath.buddying.suggestions import still_suitable, suggestion_for, suggestions_for
+
+
+def _user(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise Http404
+    return request.user
+
+
+def _her_place(request: HttpRequest) -> Membership:
+    membership = her_member_place(_user(request))
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def wish_rows(support_request: SupportRequest) -> list[tuple[str, str]]:
+    """What she asked for, in words, for the coordinator and the supporter asked."""
+    modes = dict(Mode.choices)
+    languages = dict(Language.choices)
+    experiences = dict(Experience.choices)
+    return [
+        (_("Keeping in touch"), ", ".join(str(modes.get(m, m)) for m in support_request.modes)),
+        (_("How often"), support_request.get_rhythm_display()),
+        (_("Town or area"), support_request.area),
+        (_("Free"), times_words(slots(support_request.availability))),
+        (
+            _("Languages"),
+            ", ".join(str(languages.get(key, key)) for key in support_request.languages),
+        ),
+        (
+            _("Would like her to have been through"),
+            "; ".join(str(experiences.get(key, key)) for key in support_request.experiences),
+        ),
+        (_("What has been happening"), support_request.story),
+        (_("What she hopes for"), support_request.hopes),
+    ]
+
+
+# Her pages ----------------------------------------------------------------------------------
+
+
+@member_health_pages
+@require_safe
+def mine(request: HttpRequest) -> HttpResponse:
+    """Where she stands: nothing asked yet, waiting (with what happens next), or matched."""
+    membership = _her_place(request)
+    open_request = access.her_open_request(membership)
+    context: dict[str, Any] = {
+        "membership": membership,
+        "open_request": open_request,
+        "matches": access.her_matches(membership),
+        "expected_by": (
+            expected_by(open_request, levels_of(membership.organisation)) if open_request else None
+        ),
+        "levels": levels_of(membership.organisation),
+    }
+    return render(request, "buddying/mine.jinja", context)
+
+
+@member_health_pages
+@require_http_methods(["GET", "POST"])
+def ask(request: HttpRequest) -> HttpResponse:
+    membership = _her_place(request)
+    if access.her_open_request(membership) is not None:
+        messages.info(request, _("You have already asked. Here is where your request is."))
+        return redirect("buddying:mine")
+    profile = MemberProfile.objects.filter(membership=membership).first()
+    form = AskForm(
+        request.POST or None,
+        initial=AskForm.initial_for(profile, access.her_last_request(membership)),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            support_request_create(actor=_user(request), member=membership, **form.wish())
+        except MatchingError as error:
+            messages.info(request, str(error))
+        return redirect("buddying:mine")
+    return render(
+        request,
+        "buddying/ask.jinja",
+        {"form": form, "levels": levels_of(membership.organisation)},
+    )
+
+
+@member_health_pages
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest) -> HttpResponse:
+    membership = _her_place(request)
+    open_request = access.her_open_request(membership)
+    if open_request is None:
+        return redirect("buddying:mine")
+    if request.method == "POST":
+        try:
+            support_request_withdraw(actor=_user(request), request=open_request)
+        except MatchingError as error:
+            messages.info(request, str(error))
+        else:
+            messages.success(
+                request, _("Your request is withdrawn. You can ask again whenever you like.")
+            )
+        return redirect("buddying:mine")
+    return render(request, "buddying/withdraw.jinja", {"open_request": open_request})
+
+
+@member_health_pages
+@require_http_methods(["GET", "POST"])
+def someone_else(request: HttpRequest, public_id: str) -> HttpResponse:
+    membership = _her_place(request)
+    match = access.get_her_match(membership, public_id)
+    if request.method == "POST":
+        try:
+            match_someone_else(actor=_user(request), match=match)
+        except MatchingError as error:
+            messages.info(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("We will find you someone else. %(name)s will not be asked again.")
+                % {"name": match.supporter.user.display_name},
+            )
+        return redirect("buddying:mine")
+    return render(request, "buddying/someone_else.jinja", {"match": match})
+
+
+# Coordinators -------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def queue_home(request: HttpRequest) -> HttpResponse:
+    """Staff who coordinate in one organisation go straight to its queue."""
+    organisations = access.matching_organisations(_user(request))
+    if not organisations:
+        raise Http404
+    return redirect("buddying:queue", slug=organisations[0].slug)
+
+
+@login_required
+@require_safe
+def queue_page(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = access.matching_organisation(_user(request), slug)
+    levels = levels_of(organisation)
+    rows = queue(access.open_requests(organisation), levels)
+    return render(
+        request,
+        "buddying/queue.jinja",
+        {
+            "organisation": organisation,
+            "levels": levels,
+            "rows": rows,
+            "late": sum(1 for row in rows if row.late),
+        },
+    )
+
+
+def _request_page(
+    request: HttpRequest, slug: str, public_id: str, *, error: str = ""
+) -> HttpResponse:
+    user = _user(request)
+    organisation = access.matching_organisation(user, slug)
+    support_request = access.get_request(user, organisation, public_id)
+    levels = levels_of(organisation)
+    suggestions, excluded = suggestions_for(support_request)
+    row = queue([support_request], levels)[0]
+    return render(
+        request,
+        "buddying/request_detail.jinja",
+        {
+            "organisation": organisation,
+            "support_request": support_request,
+            "rows": wish_rows(support_request),
+            "row": row,
+            "suggestions": suggestions,
+            "excluded": excluded,
+            "proposals": list(support_request.proposals.select_related("supporter__user")),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_safe
+def request_detail(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+    return _request_page(request, slug, public_id)
+
+
+@login_required
+@require_POST
+def propose(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+    user = _user(request)
+    organisation = access.matching_organisation(user, slug)
+    support_request = access.get_request(user, organisation, public_id)
+    try:
+        supporter_key = int(request.POST.get("supporter", ""))
+    except ValueError:
+        supporter_key = 0
+    with transaction.atomic():
+        suggestion: Suggestion | None = suggestion_for(support_request, supporter_key)
+        if suggestion is None:
+            return _request_page(
+                request,
+                slug,
+                public_id,
+                error=_(
+                    "That peer supporter cannot be asked now: see the reasons under "
+                    "“Left out”, or choose someone else."
+                ),
+            )
+        try:
+            proposal_create(actor=user, request=support_request, suggestion=suggestion)
+        except MatchingError as error:
+            return _request_page(request, slug, public_id, error=str(error))
+    messages.success(
+        request,
+        _("%(name)s has been asked. You will be told when she answers.")
+        % {"name": suggestion.candidate.name},
+    )
+    return redirect("buddying:request_detail", slug=slug, public_id=public_id)
+
+
+# Supporters ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = _user(request)
+    found = access.get_proposal(user, public_id)
+    form = DeclineForm(request.POST if request.POST.get("answer") == "no" else None)
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("answer") == "yes":
+                with transaction.atomic():
+                    proposal_accept(
+                        actor=user, proposal=found, still_suitable=still_suitable(found.supporter)
+                    )
+                messages.success(
+                    request,
+                    _("Thank you. %(name)s has been told you will be in touch.")
+                    % {"name": found.request.member.user.display_name},
+                )
+                return redirect("accounts:staff_home")
+            if form.is_valid():
+                proposal_decline(actor=user, proposal=found, reason=form.cleaned_data["reason"])
+                messages.success(request, _("Thank you. The coordinator will ask someone else."))
+                return redirect("accounts:staff_home")
+        except MatchingError as error_found:
+            error = str(error_found)
+    return render(
+        request,
+        "buddying/proposal.jinja",
+        {
+            "proposal": found,
+            "support_request": found.request,
+            "rows": wish_rows(found.request),
+            "form": form,
+            "error": error,
+            "waiting": found.status == "waiting" and found.request.status == RequestStatus.PROPOSED,
+        },
+        status=400 if (request.method == "POST") else 200,
+    )
