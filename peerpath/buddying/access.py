@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -18,8 +19,18 @@ from peerpath.accounts.access import (
 )
 from peerpath.accounts.choices import Role
 from peerpath.accounts.models import Membership, Organisation, User
+from peerpath.audit.models import Action
+from peerpath.audit.services import audit_record
 from peerpath.buddying.choices import OPEN_STATUSES, ProposalStatus
-from peerpath.buddying.models import Match, MatchStatus, Proposal, SupportRequest
+from peerpath.buddying.models import (
+    Contact,
+    Goal,
+    Match,
+    MatchStatus,
+    Proposal,
+    Step,
+    SupportRequest,
+)
 from peerpath.buddying.querysets import active_match_exists, members_supported_by
 
 if TYPE_CHECKING:
@@ -146,4 +157,75 @@ def proposals_waiting_for(user: AnyUser) -> list[Proposal]:
         )
         .select_related("request__member__user")
         .order_by("created_at", "pk")
+    )
+
+
+# The match ------------------------------------------------------------------------------------
+
+SUPPORTER, COORDINATOR = "supporter", "coordinator"
+
+
+def get_match_for_staff(user: AnyUser, public_id: str) -> tuple[Match, str]:
+    """A match for her peer supporter (while it is active and she still supports there) or a
+    coordinator of its organisation, with which of the two she is; 404 for everyone else.
+    Every opening is audited: the contact log is about the member."""
+    match = get_object_or_404(
+        Match.objects.select_related("organisation", "member__user", "supporter__user"),
+        public_id=public_id,
+    )
+    if (
+        match.supporter.user_id == getattr(user, "pk", None)
+        and match.status == MatchStatus.ACTIVE
+        and match.supporter.ended_at is None
+        and Role.PEER_SUPPORTER in roles_in(user, match.organisation_id)
+    ):
+        seen_as = SUPPORTER
+    elif can_match(user, match.organisation_id):
+        seen_as = COORDINATOR
+    else:
+        raise Http404
+    audit_record(
+        actor=user,  # type: ignore[arg-type]
+        action=Action.READ,
+        obj=match,
+        organisation=match.organisation,
+        detail=f"match page as {seen_as}",
+    )
+    return match, seen_as
+
+
+def goals_of(match: Match) -> list[Goal]:
+    return list(match.goals.prefetch_related("steps").order_by("done_at", "created_at", "pk"))
+
+
+def get_goal(match: Match, public_id: str) -> Goal:
+    return get_object_or_404(Goal, public_id=public_id, match=match)
+
+
+def get_step(match: Match, public_id: str) -> Step:
+    return get_object_or_404(
+        Step.objects.select_related("goal__match"), public_id=public_id, goal__match=match
+    )
+
+
+def contacts_of(match: Match) -> list[Contact]:
+    """The supporter's log (never shown on the member's own pages)."""
+    return list(match.contacts.select_related("logged_by", "alert"))
+
+
+def matches_she_supports(user: AnyUser) -> list[Match]:
+    """A peer supporter's active matches, where she still supports."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Match.objects.filter(
+            supporter__user_id=user.pk,
+            supporter__ended_at__isnull=True,
+            supporter__role=Role.PEER_SUPPORTER,
+            member__ended_at__isnull=True,
+            status=MatchStatus.ACTIVE,
+        )
+        .select_related("member__user")
+        .annotate(last_contact=Max("contacts__happened_on"))
+        .order_by("member__user__display_name", "pk")
     )

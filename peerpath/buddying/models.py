@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from peerpath.accounts.models import Membership, Organisation, User
 from peerpath.buddying.choices import (
     DeclineReason,
+    Mode,
     ProposalStatus,
     RequestSource,
     RequestStatus,
@@ -99,6 +100,9 @@ class Match(Sensitive, BaseModel):
     )
     status = models.CharField(max_length=10, choices=MatchStatus.choices, default="active")
     ended_at = models.DateTimeField(null=True, blank=True)
+    # What they agreed: how often and how (from her request until they change it together).
+    rhythm = models.CharField(_("how often"), max_length=12, choices=Rhythm.choices, blank=True)
+    modes = models.JSONField(_("ways of keeping in touch"), default=list, blank=True)
 
     class Meta:
         ordering = ("-created_at",)
@@ -113,6 +117,61 @@ class Match(Sensitive, BaseModel):
 
     def __str__(self) -> str:
         return f"Match {self.public_id}"
+
+
+class Goal(Sensitive, BaseModel):
+    """Something she wants to work towards, written together (F8)."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="goals")
+    words = EncryptedTextField(_("goal"))
+    written_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"Goal {self.public_id}"
+
+
+class Step(Sensitive, BaseModel):
+    """A small planned step towards a goal ("go to the Tuesday group"), with an optional
+    reminder to her at the time she chose."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
+    words = EncryptedTextField(_("step"))
+    remind_at = models.DateTimeField(_("remind her at"), null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"Step {self.public_id}"
+
+
+class Contact(Sensitive, BaseModel):
+    """One contact the supporter logged: when, how, how long, what they talked about (only
+    she and the coordinators read it, never the member's own pages), follow-ups, and whether
+    she was worried, which raises a safeguarding alert."""
+
+    match = models.ForeignKey(Match, on_delete=models.PROTECT, related_name="contacts")
+    logged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    happened_on = models.DateField(_("date"))
+    mode = models.CharField(_("how"), max_length=12, choices=Mode.choices)
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    talked_about = EncryptedTextField(_("what you talked about"), blank=True, default="")
+    follow_ups = EncryptedTextField(_("follow-ups"), blank=True, default="")
+    worried = models.BooleanField(_("worried about her safety"), default=False)
+    alert = models.ForeignKey(
+        "safeguarding.Alert", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-happened_on", "-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"Contact {self.public_id}"
 
 
 class Proposal(Sensitive, BaseModel):

@@ -9,9 +9,18 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 
 from peerpath.buddying.choices import OPEN_STATUSES, ProposalStatus, RequestStatus
-from peerpath.buddying.models import Match, MatchStatus, Proposal, SupportRequest
+from peerpath.buddying.models import (
+    Contact,
+    Goal,
+    Match,
+    MatchStatus,
+    Proposal,
+    Step,
+    SupportRequest,
+)
 from peerpath.buddying.services import match_end
 from peerpath.core.privacy import PersonalData, register
+from peerpath.notifications.services import notifications_withdraw
 
 if TYPE_CHECKING:
     from peerpath.accounts.models import User
@@ -58,6 +67,41 @@ def export(user: User) -> dict[str, Any]:
             }
             for request in SupportRequest.objects.filter(member__user=user).order_by("created_at")
         ],
+        "goals_and_steps": [
+            {
+                "goal": goal.words,
+                "reached": _date(goal.done_at),
+                "steps": [
+                    {
+                        "step": step.words,
+                        "remind_at": _date(step.remind_at),
+                        "done": _date(step.done_at),
+                    }
+                    for step in goal.steps.all()
+                ],
+            }
+            for goal in Goal.objects.filter(match__member__user=user)
+            .prefetch_related("steps")
+            .order_by("created_at")
+        ],
+        # A supporter's own log of her contacts (the member's export has dates only: the
+        # notes are the supporter's, about the member, and the member may ask for them by a
+        # subject access request, which the coordinator answers).
+        "contacts_you_logged": [
+            {
+                "date": _date(contact.happened_on),
+                "how": contact.get_mode_display(),
+                "minutes": contact.minutes,
+                "talked_about": contact.talked_about,
+                "follow_ups": contact.follow_ups,
+                "worried": contact.worried,
+            }
+            for contact in Contact.objects.filter(logged_by=user).order_by("happened_on")
+        ],
+        "contacts_with_your_peer_supporter": [
+            {"date": _date(contact.happened_on), "how": contact.get_mode_display()}
+            for contact in Contact.objects.filter(match__member__user=user).order_by("happened_on")
+        ],
         "asked_to_support": [
             {
                 "asked": _date(proposal.created_at),
@@ -83,6 +127,13 @@ def erase(*, actor: Actor, user: User, now: dt.datetime) -> None:
                 status=ProposalStatus.WITHDRAWN, decided_at=now
             )
         request.save(update_fields=[*fields, "updated_at"])
+    # Her goals and steps are hers: deleted, with any reminder not yet sent. The contact log
+    # about her loses its notes; the dates stay with the match (kept, see below).
+    for step in Step.objects.filter(goal__match__member__user=user, done_at__isnull=True):
+        notifications_withdraw(actor=actor, subject=step)
+    Step.objects.filter(goal__match__member__user=user).delete()
+    Goal.objects.filter(match__member__user=user).delete()
+    Contact.objects.filter(match__member__user=user).update(talked_about="", follow_ups="")
     # A supporter who leaves: the requests waiting on her answer wait for someone else.
     for proposal in Proposal.objects.filter(
         supporter__user=user, status=ProposalStatus.WAITING
@@ -102,12 +153,15 @@ register(
         app="buddying",
         export=export,
         erase=erase,
+        models=("buddying.Goal", "buddying.Step"),
         kept={
             "buddying.Match": "ended, not deleted: who supported whom, and when, may be needed "
             "by a later safeguarding review; it holds no notes",
             "buddying.SupportRequest": "kept without her words, experiences, area, languages "
             "or times: when she asked and was matched counts towards the service levels",
             "buddying.Proposal": "kept: who was asked to support whom and the answer; no notes",
+            "buddying.Contact": "kept without what was talked about or followed up: the dates "
+            "and any worry raised may be needed by a later safeguarding review",
         },
     )
 )

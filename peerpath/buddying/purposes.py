@@ -42,3 +42,20 @@ MATCH_ENDED = register_purpose(
         default_channels=(Channel.IN_APP, Channel.EMAIL),
     )
 )
+# The step she planned, at the time she chose (quiet hours apply). The words stay in PeerPath.
+STEP_REMINDER = register_purpose(
+    Purpose(
+        key="step_reminder",
+        label=_("Reminders of the steps you planned with your peer supporter"),
+        default_channels=(Channel.IN_APP, Channel.EMAIL),
+    )
+)
+# Nothing logged for a while against the rhythm they agreed: the supporter, then the
+# coordinator.
+CONTACT_OVERDUE = register_purpose(
+    Purpose(
+        key="contact_overdue",
+        label=_("A contact with someone you support is due (peer supporters, coordinators)"),
+        default_channels=(Channel.IN_APP, Channel.EMAIL),
+    )
+)

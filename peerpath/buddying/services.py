@@ -3,10 +3,12 @@ audit row each, and the notifications written in the same transaction."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from peerpath.accounts.choices import Role
 from peerpath.accounts.models import Membership
@@ -15,20 +17,33 @@ from peerpath.audit.services import audit_record
 from peerpath.buddying.choices import (
     OPEN_STATUSES,
     DeclineReason,
+    Mode,
     ProposalStatus,
     RequestSource,
     RequestStatus,
+    Rhythm,
 )
 from peerpath.buddying.matching import Suggestion
-from peerpath.buddying.models import Match, MatchStatus, Proposal, SupportRequest
+from peerpath.buddying.models import (
+    Contact,
+    Goal,
+    Match,
+    MatchStatus,
+    Proposal,
+    Step,
+    SupportRequest,
+)
 from peerpath.buddying.purposes import (
+    CONTACT_OVERDUE,
     MATCH_ENDED,
+    STEP_REMINDER,
     SUPPORT_ANSWERED,
     SUPPORT_ASKED,
     SUPPORT_PROPOSED,
     SUPPORTER_FOUND,
 )
 from peerpath.core import clock
+from peerpath.notifications.models import Notification
 from peerpath.notifications.services import notifications_withdraw, notify
 
 if TYPE_CHECKING:
@@ -224,6 +239,8 @@ def proposal_accept(*, actor: User, proposal: Proposal, still_suitable: bool) ->
     match = match_create(
         actor=actor, member=request.member, supporter=proposal.supporter, request=request
     )
+    match.rhythm, match.modes = request.rhythm, list(request.modes)
+    match.save(update_fields=["rhythm", "modes", "updated_at"])
     request.status = RequestStatus.MATCHED
     request.matched_at = now
     request.save(update_fields=["status", "matched_at", "updated_at"])
@@ -342,3 +359,220 @@ def match_someone_else(*, actor: User, match: Match) -> SupportRequest:
     ]
     request.not_with.add(*kept_away)
     return request
+
+
+# The match: what they agreed, goals and steps, and the contact log ----------------------------
+
+
+def _audit(actor: Actor, action: Action, obj: Any, match: Match, fields: list[str]) -> None:
+    audit_record(
+        actor=actor, action=action, obj=obj, organisation=match.organisation, fields=fields
+    )
+
+
+def _active(match: Match) -> Match:
+    locked = (
+        Match.objects.select_for_update(of=("self",))
+        .select_related("organisation", "member__user", "supporter__user")
+        .get(pk=match.pk)
+    )
+    if locked.status != MatchStatus.ACTIVE:
+        raise MatchingError("This match has ended.")
+    return locked
+
+
+@transaction.atomic
+def match_agreement_update(*, actor: User, match: Match, rhythm: str, modes: list[str]) -> Match:
+    """How often and how they keep in touch, agreed together."""
+    match = _active(match)
+    if rhythm not in Rhythm.values or not modes or set(modes) - set(Mode.values):
+        raise MatchingError("Choose how often and at least one way of keeping in touch.")
+    match.rhythm, match.modes = rhythm, list(modes)
+    match.save(update_fields=["rhythm", "modes", "updated_at"])
+    _audit(actor, Action.UPDATE, match, match, ["rhythm", "modes"])
+    return match
+
+
+@transaction.atomic
+def goal_add(*, actor: User, match: Match, words: str) -> Goal:
+    match = _active(match)
+    goal = Goal.objects.create(match=match, words=words.strip(), written_by=actor)
+    _audit(actor, Action.CREATE, goal, match, ["words"])
+    return goal
+
+
+@transaction.atomic
+def goal_done(*, actor: User, goal: Goal) -> Goal:
+    match = _active(goal.match)
+    goal.done_at = clock.now()
+    goal.save(update_fields=["done_at", "updated_at"])
+    for step in goal.steps.filter(done_at__isnull=True):
+        notifications_withdraw(actor=actor, subject=step)
+    _audit(actor, Action.UPDATE, goal, match, ["done_at"])
+    return goal
+
+
+def _remind(step: Step, match: Match) -> None:
+    if step.remind_at is None:
+        return
+    notify(
+        recipient=match.member.user,
+        purpose=STEP_REMINDER,
+        subject=step,
+        link=reverse("buddying:match", kwargs={"public_id": match.public_id}),
+        due_at=step.remind_at,
+        idempotency_key=f"step-reminder:{step.public_id}:{step.remind_at.isoformat()}",
+        organisation=match.organisation,
+    )
+
+
+@transaction.atomic
+def step_add(*, actor: User, goal: Goal, words: str, remind_at: dt.datetime | None = None) -> Step:
+    match = _active(goal.match)
+    if remind_at is not None and remind_at <= clock.now():
+        raise MatchingError("Choose a time for the reminder that has not passed yet.")
+    step = Step.objects.create(goal=goal, words=words.strip(), remind_at=remind_at)
+    _remind(step, match)
+    _audit(actor, Action.CREATE, step, match, ["words", "remind_at"])
+    return step
+
+
+@transaction.atomic
+def step_remind(*, actor: User, step: Step, remind_at: dt.datetime | None) -> Step:
+    """Set, move or stop the reminder she chose for a step."""
+    match = _active(step.goal.match)
+    if remind_at is not None and remind_at <= clock.now():
+        raise MatchingError("Choose a time for the reminder that has not passed yet.")
+    notifications_withdraw(actor=actor, subject=step)
+    step.remind_at = remind_at
+    step.save(update_fields=["remind_at", "updated_at"])
+    _remind(step, match)
+    _audit(actor, Action.UPDATE, step, match, ["remind_at"])
+    return step
+
+
+@transaction.atomic
+def step_done(*, actor: User, step: Step) -> Step:
+    match = _active(step.goal.match)
+    step.done_at = clock.now()
+    step.save(update_fields=["done_at", "updated_at"])
+    notifications_withdraw(actor=actor, subject=step)
+    _audit(actor, Action.UPDATE, step, match, ["done_at"])
+    return step
+
+
+CONTACT_FIELDS = ("happened_on", "mode", "minutes", "talked_about", "follow_ups")
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    actor: User,
+    match: Match,
+    happened_on: dt.date,
+    mode: str,
+    minutes: int,
+    talked_about: str = "",
+    follow_ups: str = "",
+    worry_tier: int = 0,
+    worry: str = "",
+) -> Contact:
+    """Log one contact. A worry raises a safeguarding alert about her in the same transaction
+    (tier 1: someone should contact her today; tier 2: the lead reviews at once): if the alert
+    cannot be raised, nothing is logged and the supporter is told."""
+    from peerpath.safeguarding.models import AlertSource
+    from peerpath.safeguarding.services import alert_raise
+
+    match = _active(match)
+    if happened_on > clock.today():
+        raise MatchingError("The date of the contact cannot be in the future.")
+    if happened_on < timezone.localtime(match.created_at).date():
+        raise MatchingError("The date of the contact cannot be before the match began.")
+    if worry_tier and not worry.strip():
+        raise MatchingError("Say what worries you, so the person on duty knows what to do.")
+    contact = Contact.objects.create(
+        match=match,
+        logged_by=actor,
+        happened_on=happened_on,
+        mode=mode,
+        minutes=minutes,
+        talked_about=talked_about.strip(),
+        follow_ups=follow_ups.strip(),
+        worried=bool(worry_tier),
+    )
+    if worry_tier:
+        contact.alert = alert_raise(
+            actor=actor,
+            organisation=match.organisation,
+            source=AlertSource.CONTACT_LOG,
+            tier=worry_tier,
+            member=match.member.user,
+            context=f"{actor.display_name}, her peer supporter, after a contact on "
+            f"{happened_on:%-d %B %Y}: {worry.strip()}",
+        )
+        contact.save(update_fields=["alert", "updated_at"])
+    notifications_withdraw(actor=actor, subject=match, purposes=[CONTACT_OVERDUE])
+    _audit(actor, Action.CREATE, contact, match, [*CONTACT_FIELDS, "worried"])
+    return contact
+
+
+RHYTHM_DAYS = {Rhythm.WEEKLY: 7, Rhythm.FORTNIGHTLY: 14, Rhythm.MONTHLY: 31}
+
+
+def _tell_overdue(match: Match, recipient: User, key: str, change: str) -> bool:
+    before = Notification.objects.filter(idempotency_key=key).exists()
+    notify(
+        recipient=recipient,
+        purpose=CONTACT_OVERDUE,
+        subject=match,
+        context={"change": change},
+        link=reverse("buddying:match_staff", kwargs={"public_id": match.public_id}),
+        idempotency_key=key,
+        organisation=match.organisation,
+    )
+    return not before
+
+
+def contacts_overdue_tell(*, actor: Actor, limit: int = 2000) -> int:
+    """Remind supporters of contacts due against the rhythm they agreed (the first contact
+    within the organisation's hours of the match), and tell the coordinators when twice the
+    rhythm has gone by with nothing logged (14 days for a weekly rhythm). Each telling has its
+    own key, so running again tells nobody twice."""
+    from django.db.models import Max
+
+    from peerpath.buddying.service_levels import levels_of
+
+    now, today = clock.now(), clock.today()
+    told = 0
+    matches = (
+        Match.objects.filter(
+            status=MatchStatus.ACTIVE,
+            supporter__ended_at__isnull=True,
+            member__ended_at__isnull=True,
+        )
+        .select_related("organisation", "supporter__user", "member__user")
+        .annotate(last_contact=Max("contacts__happened_on"))
+        .order_by("pk")[:limit]
+    )
+    for match in matches:
+        last = match.last_contact
+        with transaction.atomic():
+            if last is None:
+                hours = levels_of(match.organisation).first_contact_within_hours
+                if now <= match.created_at + dt.timedelta(hours=hours):
+                    continue
+                key = f"contact-first:{match.public_id}"
+                told += _tell_overdue(match, match.supporter.user, f"{key}:supporter", "first")
+                for coordinator in _coordinators(match.member):
+                    told += _tell_overdue(match, coordinator, f"{key}:{coordinator.pk}", "first")
+                continue
+            every = RHYTHM_DAYS.get(match.rhythm, RHYTHM_DAYS[Rhythm.MONTHLY])
+            if today > last + dt.timedelta(days=every):
+                key = f"contact-due:{match.public_id}:{last.isoformat()}"
+                told += _tell_overdue(match, match.supporter.user, f"{key}:supporter", "due")
+            if today > last + dt.timedelta(days=2 * every):
+                key = f"contact-silent:{match.public_id}:{last.isoformat()}"
+                for coordinator in _coordinators(match.member):
+                    told += _tell_overdue(match, coordinator, f"{key}:{coordinator.pk}", "silent")
+    del actor  # nothing is changed: the notifications are the record
+    return told

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy as _
 
 from peerpath.accounts.access import is_peer_supporter
-from peerpath.buddying.access import can_match, members_she_supports, proposals_waiting_for
+from peerpath.buddying.access import can_match, matches_she_supports, proposals_waiting_for
 from peerpath.core.staff_tools import StaffLink, StaffPanel, register_link, register_panel
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def _supported(user: User) -> dict[str, Any] | None:
     if not is_peer_supporter(user):
         return None
-    return {"members": members_she_supports(user), "proposals": proposals_waiting_for(user)}
+    return {"matches": matches_she_supports(user), "proposals": proposals_waiting_for(user)}
 
 
 register_panel(StaffPanel("buddying/staff_supported_panel.jinja", _supported, order=10))

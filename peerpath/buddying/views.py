@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,20 +20,37 @@ from peerpath.accounts.decorators import member_health_pages
 from peerpath.accounts.models import MemberProfile, Membership, User
 from peerpath.buddying import access
 from peerpath.buddying.choices import Mode, RequestStatus
-from peerpath.buddying.forms import AskForm, DeclineForm
+from peerpath.buddying.forms import (
+    REMINDER_TIMES,
+    AgreementForm,
+    AskForm,
+    ContactForm,
+    DeclineForm,
+    GoalForm,
+    ReminderFields,
+    StepForm,
+)
 from peerpath.buddying.matching import Suggestion, slots, times_words
-from peerpath.buddying.models import SupportRequest
+from peerpath.buddying.models import Match, SupportRequest
 from peerpath.buddying.service_levels import expected_by, levels_of, queue
 from peerpath.buddying.services import (
     MatchingError,
+    contact_log,
+    goal_add,
+    goal_done,
+    match_agreement_update,
     match_someone_else,
     proposal_accept,
     proposal_create,
     proposal_decline,
+    step_add,
+    step_done,
+    step_remind,
     support_request_create,
     support_request_withdraw,
 )
 from peerpath.buddying.suggestions import still_suitable, suggestion_for, suggestions_for
+from peerpath.core import clock
 
 
 def _user(request: HttpRequest) -> User:
@@ -295,4 +313,203 @@ def proposal(request: HttpRequest, public_id: str) -> HttpResponse:
             "waiting": found.status == "waiting" and found.request.status == RequestStatus.PROPOSED,
         },
         status=400 if (request.method == "POST") else 200,
+    )
+
+
+# The match: her page and the supporter's (and the coordinator's, to review) -------------------
+
+MEMBER = "member"
+
+
+def _match_for(request: HttpRequest, public_id: str, side: str) -> tuple[Match, str]:
+    if side == MEMBER:
+        return access.get_her_match(_her_place(request), public_id), MEMBER
+    return access.get_match_for_staff(_user(request), public_id)
+
+
+def _writer(request: HttpRequest, public_id: str, side: str) -> tuple[Match, str]:
+    """Goals and steps are written by the two people in the match; a coordinator reads."""
+    match, seen_as = _match_for(request, public_id, side)
+    if seen_as not in {MEMBER, access.SUPPORTER}:
+        raise Http404
+    return match, seen_as
+
+
+def _match_url(match: Match, seen_as: str) -> str:
+    name = "buddying:match" if seen_as == MEMBER else "buddying:match_staff"
+    return reverse(name, kwargs={"public_id": match.public_id})
+
+
+def _render_match(
+    request: HttpRequest, match: Match, seen_as: str, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    goals = access.goals_of(match)
+    context: dict[str, Any] = {
+        "match": match,
+        "seen_as": seen_as,
+        "can_write": seen_as in {MEMBER, access.SUPPORTER},
+        "goals": goals,
+        "goal_form": forms.get("goal_form") or GoalForm(),
+        "step_forms": {
+            goal.pk: forms["step_form"]
+            if forms.get("step_goal") == goal.pk
+            else StepForm(prefix=f"g{goal.pk}")
+            for goal in goals
+        },
+        "agreement_form": forms.get("agreement_form")
+        or AgreementForm(initial={"rhythm": match.rhythm, "modes": match.modes}),
+        "contacts": access.contacts_of(match) if seen_as != MEMBER else [],
+        "modes_words": ", ".join(str(dict(Mode.choices).get(m, m)) for m in match.modes).lower(),
+        "reminder_times": REMINDER_TIMES,
+        "suffix": "" if seen_as == MEMBER else "_staff",
+    }
+    return render(request, "buddying/match.jinja", context, status=status)
+
+
+def _match_page(request: HttpRequest, public_id: str, side: str) -> HttpResponse:
+    match, seen_as = _match_for(request, public_id, side)
+    return _render_match(request, match, seen_as)
+
+
+def _agreement(request: HttpRequest, public_id: str, side: str) -> HttpResponse:
+    match, seen_as = _writer(request, public_id, side)
+    form = AgreementForm(request.POST)
+    if not form.is_valid():
+        return _render_match(request, match, seen_as, status=400, agreement_form=form)
+    match_agreement_update(
+        actor=_user(request),
+        match=match,
+        rhythm=form.cleaned_data["rhythm"],
+        modes=form.cleaned_data["modes"],
+    )
+    messages.success(request, _("Saved how you keep in touch."))
+    return redirect(_match_url(match, seen_as))
+
+
+def _goal_add(request: HttpRequest, public_id: str, side: str) -> HttpResponse:
+    match, seen_as = _writer(request, public_id, side)
+    form = GoalForm(request.POST)
+    if not form.is_valid():
+        return _render_match(request, match, seen_as, status=400, goal_form=form)
+    goal_add(actor=_user(request), match=match, words=form.cleaned_data["words"])
+    messages.success(request, _("Goal added."))
+    return redirect(_match_url(match, seen_as))
+
+
+def _goal_done(request: HttpRequest, public_id: str, goal_id: str, side: str) -> HttpResponse:
+    match, seen_as = _writer(request, public_id, side)
+    goal_done(actor=_user(request), goal=access.get_goal(match, goal_id))
+    messages.success(request, _("Well done. That goal is marked as reached."))
+    return redirect(_match_url(match, seen_as))
+
+
+def _step_add(request: HttpRequest, public_id: str, goal_id: str, side: str) -> HttpResponse:
+    match, seen_as = _writer(request, public_id, side)
+    goal = access.get_goal(match, goal_id)
+    form = StepForm(request.POST, prefix=f"g{goal.pk}")
+    if form.is_valid():
+        try:
+            step_add(
+                actor=_user(request),
+                goal=goal,
+                words=form.cleaned_data["words"],
+                remind_at=form.remind_at() if seen_as == MEMBER else None,
+            )
+        except MatchingError as error:
+            form.add_error("remind_on", str(error))
+        else:
+            messages.success(request, _("Step added."))
+            return redirect(_match_url(match, seen_as))
+    return _render_match(request, match, seen_as, status=400, step_form=form, step_goal=goal.pk)
+
+
+def _step_done(request: HttpRequest, public_id: str, step_id: str, side: str) -> HttpResponse:
+    match, seen_as = _writer(request, public_id, side)
+    step_done(actor=_user(request), step=access.get_step(match, step_id))
+    messages.success(request, _("Step done."))
+    return redirect(_match_url(match, seen_as))
+
+
+def _step_remind(request: HttpRequest, public_id: str, step_id: str, side: str) -> HttpResponse:
+    """Her reminder for a step: only she chooses when she is reminded."""
+    match, seen_as = _writer(request, public_id, side)
+    if seen_as != MEMBER:
+        raise Http404
+    step = access.get_step(match, step_id)
+    form = ReminderFields(request.POST, prefix=f"s{step.pk}")
+    if form.is_valid():
+        try:
+            step_remind(actor=_user(request), step=step, remind_at=form.remind_at())
+        except MatchingError as error:
+            form.add_error("remind_on", str(error))
+        else:
+            messages.success(
+                request,
+                _("We will remind you then.") if step.remind_at else _("Reminder stopped."),
+            )
+            return redirect(_match_url(match, seen_as))
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(_match_url(match, seen_as))
+
+
+def _both(view: Any, method: Any) -> tuple[Any, Any]:
+    """The member's route (her consent to health data use first) and the staff route."""
+    guarded = method(view)
+    return member_health_pages(guarded), login_required(guarded)
+
+
+match_page_member, match_page_staff = _both(_match_page, require_safe)
+agreement_member, agreement_staff = _both(_agreement, require_POST)
+goal_add_member, goal_add_staff = _both(_goal_add, require_POST)
+goal_done_member, goal_done_staff = _both(_goal_done, require_POST)
+step_add_member, step_add_staff = _both(_step_add, require_POST)
+step_done_member, step_done_staff = _both(_step_done, require_POST)
+step_remind_member = member_health_pages(require_POST(_step_remind))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_log_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The supporter logs a contact; a worry goes to the person on duty as an alert."""
+    user = _user(request)
+    match, seen_as = access.get_match_for_staff(user, public_id)
+    if seen_as != access.SUPPORTER:
+        raise Http404
+    form = ContactForm(
+        request.POST or None,
+        initial={"happened_on": clock.today(), "mode": (match.modes or [""])[0]},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contact = contact_log(
+                actor=user,
+                match=match,
+                happened_on=data["happened_on"],
+                mode=data["mode"],
+                minutes=data["minutes"],
+                talked_about=data["talked_about"],
+                follow_ups=data["follow_ups"],
+                worry_tier=data["worry_tier"],
+                worry=data["worry"],
+            )
+        except MatchingError as error:
+            form.add_error("happened_on", str(error))
+        else:
+            if contact.alert_id:
+                messages.warning(
+                    request,
+                    _(
+                        "Contact logged. The person on duty has been told you are worried "
+                        "and will act on it. If she or her baby are in danger now, call 999."
+                    ),
+                )
+            else:
+                messages.success(request, _("Contact logged."))
+            return redirect(_match_url(match, seen_as))
+    return render(
+        request,
+        "buddying/contact_log.jinja",
+        {"match": match, "form": form},
+        status=400 if request.method == "POST" else 200,
     )

@@ -20,12 +20,15 @@ from peerpath.accounts.choices import Role
 from peerpath.accounts.models import ConsentKind, Membership, Organisation, User
 from peerpath.accounts.services import consent_give, supporter_profile_update
 from peerpath.core.actors import OPERATOR
+from peerpath.safeguarding.tests.conftest import Duty, duty
 from peerpath.supervision.models import CheckOutcome, TrainingModule
 from peerpath.supervision.services import (
     background_check_record,
     supervision_session_record,
     training_completion_record,
 )
+
+__all__ = ["Duty", "duty"]
 
 TUESDAY = dt.datetime(2027, 3, 2, 10, 0, tzinfo=dt.UTC)  # 10am in London (GMT)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from conftest import membership_of
 from peerpath.accounts.choices import Role
+from peerpath.buddying.models import Match
 
 MOMENT = dt.datetime(2027, 3, 2, 10, 0, tzinfo=dt.UTC)
 
@@ -21,13 +22,17 @@ def test_her_staff_home_lists_the_members_she_supports_and_only_them(
         client = Client()
         client.force_login(supporter_matched)
         home = client.get(reverse("accounts:staff_home")).content.decode()
+        match = Match.objects.get(supporter__user=supporter_matched)
+        match_page = reverse("buddying:match_staff", kwargs={"public_id": match.public_id})
         member_page = reverse(
             "accounts:staff_member_detail",
             kwargs={"public_id": membership_of(member, Role.MEMBER).public_id},
         )
+        assert member_page in client.get(match_page).content.decode()
         opened = client.get(member_page).content.decode()
     assert "The members you support" in home
-    assert member_page in home
+    assert match_page in home
+    assert "no contact logged yet" in home
     assert str(other_member) not in home
     assert "Raise a safeguarding alert" in opened
 

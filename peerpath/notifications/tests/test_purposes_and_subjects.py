@@ -49,7 +49,9 @@ def _dispatch():
 
 def test_each_app_registers_what_it_sends_today():
     from peerpath.buddying.purposes import (
+        CONTACT_OVERDUE,
         MATCH_ENDED,
+        STEP_REMINDER,
         SUPPORT_ANSWERED,
         SUPPORT_ASKED,
         SUPPORT_PROPOSED,
@@ -66,6 +68,7 @@ def test_each_app_registers_what_it_sends_today():
         ROTA_GAP,
         SAFEGUARDING_ALERT,
     )
+    from peerpath.supervision.purposes import SUPPORTER_WANTS_TO_TALK
 
     keys = {purpose.key for purpose in registered_purposes()}
     assert keys == {
@@ -89,6 +92,7 @@ def test_each_app_registers_what_it_sends_today():
         SUPPORT_ANSWERED,
         SUPPORTER_FOUND,
         MATCH_ENDED,
+        SUPPORTER_WANTS_TO_TALK,
     }
     # The wording lives with the app that sends it.
     assert purpose_for(SESSION_CHANGED).inbox_template.startswith("bookings/")
