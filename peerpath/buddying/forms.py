@@ -182,7 +182,9 @@ class AgreementForm(forms.Form):
 class GoalForm(forms.Form):
     words = forms.CharField(
         label=_("A goal to work towards"),
-        help_text=_("In her words, for example: feel able to go out with the baby on my own."),
+        help_text=_(
+            "Something small that would make a difference, for example: go out with the baby on my own."
+        ),
         max_length=WORDS_MAX,
         error_messages={
             "required": _("Write the goal."),

@@ -124,6 +124,9 @@ def _experience(wish: Wish, candidate: Candidate, scored: _Scored) -> None:
 def _language(wish: Wish, candidate: Candidate, scored: _Scored) -> None:
     if not wish.languages:
         return
+    if not candidate.languages:
+        scored.reasons.append(_("Her languages are not recorded: check before asking"))
+        return
     shared = wish.languages & candidate.languages
     if not shared:
         scored.excluded.append(

@@ -124,3 +124,9 @@ def test_suggestions_come_best_first_then_most_room_then_by_name():
     assert [s.candidate.name for s in suggestions] == ["Cerys", "Dilys", "Alys", "Bryony"]
     assert [e.candidate.name for e in excluded] == ["Full"]
     assert all(s.reasons for s in suggestions)
+
+
+def test_a_supporter_whose_languages_are_not_recorded_is_not_left_out_but_flagged():
+    found = assess(WISH, _candidate(1, "Hazel", languages=frozenset()))
+    assert isinstance(found, Suggestion)
+    assert "Her languages are not recorded: check before asking" in found.reasons
