@@ -27,6 +27,7 @@ LAYERS = (
     "directory",
     "bookings",
     "safeguarding",
+    "supervision",
     "buddying",
     "checkins",
 )

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "peerpath.directory",
     "peerpath.bookings",
     "peerpath.safeguarding",
+    "peerpath.supervision",
     "peerpath.buddying",
     "peerpath.checkins",
 ]

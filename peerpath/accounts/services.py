@@ -357,7 +357,7 @@ def supporter_profile_update(
     lived_experiences: list[str] | Unset = UNSET,
     languages: list[str] | Unset = UNSET,
     areas: list[str] | Unset = UNSET,
-    capacity: int | Unset = UNSET,
+    capacity: int | Unset | None = UNSET,
     availability: dict[str, list[str]] | Unset = UNSET,
 ) -> SupporterProfile:
     values = given(
