@@ -18,17 +18,20 @@ from peerpath.accounts.access import (
     roles_in,
 )
 from peerpath.accounts.choices import Role
-from peerpath.accounts.models import Membership, Organisation, User
+from peerpath.accounts.models import MemberProfile, Membership, Organisation, User
 from peerpath.audit.models import Action
 from peerpath.audit.services import audit_record
 from peerpath.buddying.choices import OPEN_STATUSES, ProposalStatus
 from peerpath.buddying.models import (
     Contact,
+    Feedback,
     Goal,
     Match,
     MatchStatus,
     Proposal,
+    Review,
     Step,
+    SupporterInterest,
     SupportRequest,
 )
 from peerpath.buddying.querysets import active_match_exists, members_supported_by
@@ -146,7 +149,7 @@ def get_proposal(user: AnyUser, public_id: str) -> Proposal:
 
 
 def proposals_waiting_for(user: AnyUser) -> list[Proposal]:
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):
         return []
     return list(
         Proposal.objects.filter(
@@ -215,7 +218,7 @@ def contacts_of(match: Match) -> list[Contact]:
 
 def matches_she_supports(user: AnyUser) -> list[Match]:
     """A peer supporter's active matches, where she still supports."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):
         return []
     return list(
         Match.objects.filter(
@@ -229,3 +232,47 @@ def matches_she_supports(user: AnyUser) -> list[Match]:
         .annotate(last_contact=Max("contacts__happened_on"))
         .order_by("member__user__display_name", "pk")
     )
+
+
+def get_her_ended_match(membership: Membership, public_id: str) -> Match:
+    return get_object_or_404(
+        Match.objects.select_related("supporter__user", "organisation"),
+        public_id=public_id,
+        member=membership,
+        status=MatchStatus.ENDED,
+    )
+
+
+def waiting_interests(organisation: Organisation) -> list[SupporterInterest]:
+    return list(
+        SupporterInterest.objects.filter(
+            member__organisation=organisation, taken_at__isnull=True
+        ).select_related("member__user")
+    )
+
+
+def get_interest(user: AnyUser, organisation: Organisation, public_id: str) -> SupporterInterest:
+    if not can_match(user, organisation):
+        raise Http404
+    return get_object_or_404(
+        SupporterInterest.objects.select_related("member__organisation"),
+        public_id=public_id,
+        member__organisation=organisation,
+    )
+
+
+def her_profile(membership: Membership) -> MemberProfile | None:
+    """What she told us already, to fill in her request."""
+    return MemberProfile.objects.filter(membership=membership).first()
+
+
+def proposals_of(support_request: SupportRequest) -> list[Proposal]:
+    return list(support_request.proposals.select_related("supporter__user"))
+
+
+def reviews_of(match: Match) -> list[Review]:
+    return list(match.reviews.all())
+
+
+def feedback_given(match: Match) -> bool:
+    return Feedback.objects.filter(match=match).exists()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from peerpath.accounts.choices import Experience, Language
 from peerpath.accounts.forms import WeeklyAvailability
 from peerpath.buddying.choices import DeclineReason, Mode, Rhythm
+from peerpath.buddying.models import Helped
 from peerpath.core.form_fields import NativeDateInput
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class AskForm(WeeklyAvailability, forms.Form):
         self.add_day_fields()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if Mode.IN_PERSON in (data.get("modes") or []) and not (data.get("area") or "").strip():
             self.add_error(
                 "area", _("Enter your town or area, so we can find someone who can meet you.")
@@ -183,7 +184,8 @@ class GoalForm(forms.Form):
     words = forms.CharField(
         label=_("A goal to work towards"),
         help_text=_(
-            "Something small that would make a difference, for example: go out with the baby on my own."
+            "Something small that would make a difference, for example: go out with the "
+            "baby on my own."
         ),
         max_length=WORDS_MAX,
         error_messages={
@@ -209,7 +211,7 @@ class ReminderFields(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         on, at = data.get("remind_on"), data.get("remind_time")
         if on and not at:
             self.add_error("remind_time", _("Choose a time for the reminder."))
@@ -300,9 +302,59 @@ class ContactForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("worry_tier") and not (data.get("worry") or "").strip():
             self.add_error(
                 "worry", _("Say what worries you, so the person on duty knows what to do.")
             )
         return data
+
+
+class ReviewForm(forms.Form):
+    week = forms.TypedChoiceField(
+        choices=((6, "6"), (12, "12")), coerce=int, widget=forms.HiddenInput
+    )
+    held_on = forms.DateField(
+        label=_("Date of the review"),
+        widget=NativeDateInput(),
+        error_messages={
+            "required": _("Enter the date of the review."),
+            "invalid": _("Enter a real date, for example 13 April 2027."),
+        },
+    )
+    notes = forms.CharField(
+        label=_("How it is going, and what you agreed (optional)"),
+        help_text=_("Only you and the coordinators can read this."),
+        max_length=NOTES_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class EndForm(forms.Form):
+    goodbye = forms.CharField(
+        label=_("A goodbye message for her (optional)"),
+        help_text=_("She sees this with what comes next: groups, check-ins, and asking again."),
+        max_length=NOTES_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class FeedbackForm(forms.Form):
+    helped = forms.ChoiceField(
+        label=_("How much did having a peer supporter help?"),
+        choices=Helped.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how much it helped.")},
+    )
+    words = forms.CharField(
+        label=_("Anything you would like to tell us (optional)"),
+        max_length=NOTES_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    become_supporter = forms.BooleanField(
+        label=_("I would like to hear about training to be a peer supporter myself"),
+        required=False,
+    )

@@ -103,6 +103,9 @@ class Match(Sensitive, BaseModel):
     # What they agreed: how often and how (from her request until they change it together).
     rhythm = models.CharField(_("how often"), max_length=12, choices=Rhythm.choices, blank=True)
     modes = models.JSONField(_("ways of keeping in touch"), default=list, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    # A planned ending: the supporter's goodbye, shown to her with what comes next.
+    goodbye = EncryptedTextField(_("goodbye message"), blank=True, default="")
 
     class Meta:
         ordering = ("-created_at",)
@@ -172,6 +175,60 @@ class Contact(Sensitive, BaseModel):
 
     def __str__(self) -> str:
         return f"Contact {self.public_id}"
+
+
+class Review(Sensitive, BaseModel):
+    """The review at 6 or 12 weeks: how it is going, and whether to carry on."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="reviews")
+    week = models.PositiveSmallIntegerField()
+    held_on = models.DateField(_("date of the review"))
+    notes = EncryptedTextField(_("how it is going"), blank=True, default="")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ("week",)
+        constraints = (
+            models.UniqueConstraint(fields=("match", "week"), name="buddying_review_one_a_week"),
+        )
+
+    def __str__(self) -> str:
+        return f"Review {self.public_id}"
+
+
+class Helped(models.TextChoices):
+    A_LOT = "a_lot", _("A lot")
+    A_LITTLE = "a_little", _("A little")
+    NOT_MUCH = "not_much", _("Not much")
+    NOT_AT_ALL = "not_at_all", _("Not at all")
+
+
+class Feedback(Sensitive, BaseModel):
+    """Her word on the support she had, when it ends."""
+
+    match = models.OneToOneField(Match, on_delete=models.CASCADE, related_name="feedback")
+    helped = models.CharField(_("how much it helped"), max_length=12, choices=Helped.choices)
+    words = EncryptedTextField(_("anything you would like to tell us"), blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"Feedback {self.public_id}"
+
+
+class SupporterInterest(Sensitive, BaseModel):
+    """A member who was supported would like to become a peer supporter herself (F9)."""
+
+    member = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    words = EncryptedTextField(_("anything she would like to say"), blank=True, default="")
+    taken_at = models.DateTimeField(null=True, blank=True)
+    taken_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("created_at", "pk")
+
+    def __str__(self) -> str:
+        return f"Interest {self.public_id}"
 
 
 class Proposal(Sensitive, BaseModel):

@@ -11,11 +11,14 @@ from django.db.models import Q
 from peerpath.buddying.choices import OPEN_STATUSES, ProposalStatus, RequestStatus
 from peerpath.buddying.models import (
     Contact,
+    Feedback,
     Goal,
     Match,
     MatchStatus,
     Proposal,
+    Review,
     Step,
+    SupporterInterest,
     SupportRequest,
 )
 from peerpath.buddying.services import match_end
@@ -102,6 +105,18 @@ def export(user: User) -> dict[str, Any]:
             {"date": _date(contact.happened_on), "how": contact.get_mode_display()}
             for contact in Contact.objects.filter(match__member__user=user).order_by("happened_on")
         ],
+        "your_feedback": [
+            {"given": _date(f.created_at), "helped": f.get_helped_display(), "words": f.words}
+            for f in Feedback.objects.filter(match__member__user=user).order_by("created_at")
+        ],
+        "would_like_to_support_others": [
+            {"said": _date(i.created_at), "taken_into_training": _date(i.taken_at)}
+            for i in SupporterInterest.objects.filter(member__user=user).order_by("created_at")
+        ],
+        "reviews": [
+            {"week": r.week, "held_on": _date(r.held_on)}
+            for r in Review.objects.filter(match__member__user=user).order_by("held_on")
+        ],
         "asked_to_support": [
             {
                 "asked": _date(proposal.created_at),
@@ -134,6 +149,10 @@ def erase(*, actor: Actor, user: User, now: dt.datetime) -> None:
     Step.objects.filter(goal__match__member__user=user).delete()
     Goal.objects.filter(match__member__user=user).delete()
     Contact.objects.filter(match__member__user=user).update(talked_about="", follow_ups="")
+    Review.objects.filter(match__member__user=user).update(notes="")
+    Match.objects.filter(member__user=user).update(goodbye="")
+    Feedback.objects.filter(match__member__user=user).delete()
+    SupporterInterest.objects.filter(member__user=user).delete()
     # A supporter who leaves: the requests waiting on her answer wait for someone else.
     for proposal in Proposal.objects.filter(
         supporter__user=user, status=ProposalStatus.WAITING
@@ -153,7 +172,12 @@ register(
         app="buddying",
         export=export,
         erase=erase,
-        models=("buddying.Goal", "buddying.Step"),
+        models=(
+            "buddying.Goal",
+            "buddying.Step",
+            "buddying.Feedback",
+            "buddying.SupporterInterest",
+        ),
         kept={
             "buddying.Match": "ended, not deleted: who supported whom, and when, may be needed "
             "by a later safeguarding review; it holds no notes",
@@ -162,6 +186,8 @@ register(
             "buddying.Proposal": "kept: who was asked to support whom and the answer; no notes",
             "buddying.Contact": "kept without what was talked about or followed up: the dates "
             "and any worry raised may be needed by a later safeguarding review",
+            "buddying.Review": "kept without its notes: that a review was held is part of "
+            "the record of her support",
         },
     )
 )

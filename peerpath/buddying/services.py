@@ -4,6 +4,7 @@ audit row each, and the notifications written in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -26,11 +27,15 @@ from peerpath.buddying.choices import (
 from peerpath.buddying.matching import Suggestion
 from peerpath.buddying.models import (
     Contact,
+    Feedback,
     Goal,
+    Helped,
     Match,
     MatchStatus,
     Proposal,
+    Review,
     Step,
+    SupporterInterest,
     SupportRequest,
 )
 from peerpath.buddying.purposes import (
@@ -516,7 +521,7 @@ def contact_log(
     return contact
 
 
-RHYTHM_DAYS = {Rhythm.WEEKLY: 7, Rhythm.FORTNIGHTLY: 14, Rhythm.MONTHLY: 31}
+RHYTHM_DAYS: dict[str, int] = {Rhythm.WEEKLY: 7, Rhythm.FORTNIGHTLY: 14, Rhythm.MONTHLY: 31}
 
 
 def _tell_overdue(match: Match, recipient: User, key: str, change: str) -> bool:
@@ -547,6 +552,7 @@ def contacts_overdue_tell(*, actor: Actor, limit: int = 2000) -> int:
     matches = (
         Match.objects.filter(
             status=MatchStatus.ACTIVE,
+            paused_at__isnull=True,
             supporter__ended_at__isnull=True,
             member__ended_at__isnull=True,
         )
@@ -576,3 +582,123 @@ def contacts_overdue_tell(*, actor: Actor, limit: int = 2000) -> int:
                     told += _tell_overdue(match, coordinator, f"{key}:{coordinator.pk}", "silent")
     del actor  # nothing is changed: the notifications are the record
     return told
+
+
+# Pausing, reviews, a planned ending, her feedback, and becoming a supporter ----------------
+
+REVIEW_WEEKS = (6, 12)
+
+
+@transaction.atomic
+def match_pause(*, actor: User, match: Match, paused: bool) -> Match:
+    """Pause (a holiday, a hard few weeks) or resume: no contact nudges while paused."""
+    match = _active(match)
+    match.paused_at = clock.now() if paused else None
+    match.save(update_fields=["paused_at", "updated_at"])
+    if paused:
+        notifications_withdraw(actor=actor, subject=match, purposes=[CONTACT_OVERDUE])
+    _audit(actor, Action.UPDATE, match, match, ["paused_at"])
+    return match
+
+
+@transaction.atomic
+def review_record(
+    *, actor: User, match: Match, week: int, held_on: dt.date, notes: str = ""
+) -> Review:
+    match = _active(match)
+    if week not in REVIEW_WEEKS:
+        raise MatchingError("Reviews are at 6 and 12 weeks.")
+    if held_on > clock.today():
+        raise MatchingError("The date of the review cannot be in the future.")
+    if Review.objects.filter(match=match, week=week).exists():
+        raise MatchingError("This review has been recorded already.")
+    review = Review.objects.create(
+        match=match, week=week, held_on=held_on, notes=notes.strip(), recorded_by=actor
+    )
+    _audit(actor, Action.CREATE, review, match, ["week", "held_on", "notes"])
+    return review
+
+
+def reviews_due(match: Match, recorded: Iterable[Review]) -> list[tuple[int, dt.date]]:
+    """The reviews not yet recorded, with the date each falls due."""
+    done = {review.week for review in recorded}
+    started = timezone.localtime(match.created_at).date()
+    return [(week, started + dt.timedelta(weeks=week)) for week in REVIEW_WEEKS if week not in done]
+
+
+@transaction.atomic
+def match_end_planned(*, actor: User, match: Match, goodbye: str = "") -> Match:
+    """A planned ending: she is told, with the supporter's goodbye and what comes next, and
+    asked how it went."""
+    match = _active(match)
+    match.goodbye = goodbye.strip()
+    match.save(update_fields=["goodbye", "updated_at"])
+    match_end(actor=actor, match=match, detail="planned ending")
+    notifications_withdraw(actor=actor, subject=match, purposes=[CONTACT_OVERDUE])
+    for goal in match.goals.all():
+        for step in goal.steps.filter(done_at__isnull=True):
+            notifications_withdraw(actor=actor, subject=step)
+    notify(
+        recipient=match.member.user,
+        purpose=SUPPORTER_FOUND,
+        subject=match,
+        link=reverse("buddying:goodbye", kwargs={"public_id": match.public_id}),
+        idempotency_key=f"match-goodbye:{match.public_id}",
+        organisation=match.organisation,
+    )
+    return match
+
+
+@transaction.atomic
+def feedback_give(
+    *, actor: User, match: Match, helped: str, words: str = "", become_supporter: bool = False
+) -> Feedback:
+    """Her feedback when support ends; she may say she would like to support others."""
+    if helped not in Helped.values:
+        raise MatchingError("Choose how much it helped.")
+    if Feedback.objects.filter(match=match).exists():
+        raise MatchingError("Thank you: you have told us already.")
+    feedback = Feedback.objects.create(match=match, helped=helped, words=words.strip())
+    _audit(actor, Action.CREATE, feedback, match, ["helped", "words"])
+    if become_supporter:
+        supporter_interest_add(actor=actor, member=match.member)
+    return feedback
+
+
+@transaction.atomic
+def supporter_interest_add(
+    *, actor: User, member: Membership, words: str = ""
+) -> SupporterInterest:
+    existing = SupporterInterest.objects.filter(member=member, taken_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    interest = SupporterInterest.objects.create(member=member, words=words.strip())
+    audit_record(actor=actor, action=Action.CREATE, obj=interest, organisation=member.organisation)
+    for coordinator in _coordinators(member):
+        notify(
+            recipient=coordinator,
+            purpose=SUPPORT_ASKED,
+            subject=interest,
+            context={"change": "would like to support"},
+            link=reverse("buddying:queue", kwargs={"slug": member.organisation.slug}),
+            idempotency_key=f"supporter-interest:{interest.public_id}:{coordinator.pk}",
+            organisation=member.organisation,
+        )
+    return interest
+
+
+@transaction.atomic
+def supporter_interest_take(*, actor: User, interest: SupporterInterest) -> SupporterInterest:
+    """The coordinator takes her into training (recorded in supervision from here)."""
+    interest = SupporterInterest.objects.select_for_update().get(pk=interest.pk)
+    if interest.taken_at is None:
+        interest.taken_at, interest.taken_by = clock.now(), actor
+        interest.save(update_fields=["taken_at", "taken_by", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=interest,
+            organisation=interest.member.organisation,
+            fields=["taken_at", "taken_by"],
+        )
+    return interest

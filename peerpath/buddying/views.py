@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from peerpath.accounts.access import her_member_place
 from peerpath.accounts.choices import Experience, Language
 from peerpath.accounts.decorators import member_health_pages
-from peerpath.accounts.models import MemberProfile, Membership, User
+from peerpath.accounts.models import Membership, User
 from peerpath.buddying import access
 from peerpath.buddying.choices import Mode, RequestStatus
 from peerpath.buddying.forms import (
@@ -26,8 +26,11 @@ from peerpath.buddying.forms import (
     AskForm,
     ContactForm,
     DeclineForm,
+    EndForm,
+    FeedbackForm,
     GoalForm,
     ReminderFields,
+    ReviewForm,
     StepForm,
 )
 from peerpath.buddying.matching import Suggestion, slots, times_words
@@ -36,18 +39,24 @@ from peerpath.buddying.service_levels import expected_by, levels_of, queue
 from peerpath.buddying.services import (
     MatchingError,
     contact_log,
+    feedback_give,
     goal_add,
     goal_done,
     match_agreement_update,
+    match_end_planned,
+    match_pause,
     match_someone_else,
     proposal_accept,
     proposal_create,
     proposal_decline,
+    review_record,
+    reviews_due,
     step_add,
     step_done,
     step_remind,
     support_request_create,
     support_request_withdraw,
+    supporter_interest_take,
 )
 from peerpath.buddying.suggestions import still_suitable, suggestion_for, suggestions_for
 from peerpath.core import clock
@@ -117,7 +126,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     if access.her_open_request(membership) is not None:
         messages.info(request, _("You have already asked. Here is where your request is."))
         return redirect("buddying:mine")
-    profile = MemberProfile.objects.filter(membership=membership).first()
+    profile = access.her_profile(membership)
     form = AskForm(
         request.POST or None,
         initial=AskForm.initial_for(profile, access.her_last_request(membership)),
@@ -202,6 +211,7 @@ def queue_page(request: HttpRequest, slug: str) -> HttpResponse:
             "levels": levels,
             "rows": rows,
             "late": sum(1 for row in rows if row.late),
+            "interests": access.waiting_interests(organisation),
         },
     )
 
@@ -225,7 +235,7 @@ def _request_page(
             "row": row,
             "suggestions": suggestions,
             "excluded": excluded,
-            "proposals": list(support_request.proposals.select_related("supporter__user")),
+            "proposals": access.proposals_of(support_request),
             "error": error,
         },
         status=400 if error else 200,
@@ -361,6 +371,9 @@ def _render_match(
         "contacts": access.contacts_of(match) if seen_as != MEMBER else [],
         "modes_words": ", ".join(str(dict(Mode.choices).get(m, m)) for m in match.modes).lower(),
         "reminder_times": REMINDER_TIMES,
+        "reviews": (reviews := access.reviews_of(match)),
+        "reviews_due": reviews_due(match, reviews),
+        "today": clock.today(),
         "suffix": "" if seen_as == MEMBER else "_staff",
     }
     return render(request, "buddying/match.jinja", context, status=status)
@@ -513,3 +526,93 @@ def contact_log_view(request: HttpRequest, public_id: str) -> HttpResponse:
         {"match": match, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _staff_writer(request: HttpRequest, public_id: str) -> Match:
+    """Pausing, reviews and endings: her supporter, or a coordinator."""
+    match, _seen_as = access.get_match_for_staff(_user(request), public_id)
+    if match.status != "active":
+        raise Http404
+    return match
+
+
+@login_required
+@require_POST
+def pause(request: HttpRequest, public_id: str) -> HttpResponse:
+    match = _staff_writer(request, public_id)
+    paused = request.POST.get("paused") == "yes"
+    match_pause(actor=_user(request), match=match, paused=paused)
+    messages.success(
+        request,
+        _("Paused. There will be no reminders about contact until you resume.")
+        if paused
+        else _("Resumed."),
+    )
+    return redirect("buddying:match_staff", public_id=match.public_id)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, public_id: str) -> HttpResponse:
+    match = _staff_writer(request, public_id)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            review_record(actor=_user(request), match=match, **form.cleaned_data)
+        except MatchingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Review recorded."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("buddying:match_staff", public_id=match.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def end(request: HttpRequest, public_id: str) -> HttpResponse:
+    match = _staff_writer(request, public_id)
+    form = EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        match_end_planned(actor=_user(request), match=match, goodbye=form.cleaned_data["goodbye"])
+        messages.success(
+            request,
+            _("The support has ended. %(name)s has been told, with your message.")
+            % {"name": match.member.user.display_name},
+        )
+        return redirect("accounts:staff_home")
+    return render(request, "buddying/end.jinja", {"match": match, "form": form})
+
+
+@member_health_pages
+@require_http_methods(["GET", "POST"])
+def goodbye(request: HttpRequest, public_id: str) -> HttpResponse:
+    """After a planned ending: the goodbye, what comes next, and how it went."""
+    match = access.get_her_ended_match(_her_place(request), public_id)
+    given = access.feedback_given(match)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and not given and form.is_valid():
+        try:
+            feedback_give(actor=_user(request), match=match, **form.cleaned_data)
+        except MatchingError as error:
+            messages.info(request, str(error))
+        else:
+            messages.success(request, _("Thank you for telling us."))
+        return redirect("buddying:goodbye", public_id=match.public_id)
+    return render(
+        request,
+        "buddying/goodbye.jinja",
+        {"match": match, "form": form, "given": given},
+        status=400 if request.method == "POST" and not given else 200,
+    )
+
+
+@login_required
+@require_POST
+def interest_take(request: HttpRequest, slug: str, public_id: str) -> HttpResponse:
+    user = _user(request)
+    organisation = access.matching_organisation(user, slug)
+    interest = access.get_interest(user, organisation, public_id)
+    supporter_interest_take(actor=user, interest=interest)
+    messages.success(request, _("Marked as taken into training."))
+    return redirect("buddying:queue", slug=slug)

@@ -92,6 +92,8 @@ def test_each_app_registers_what_it_sends_today():
         SUPPORT_ANSWERED,
         SUPPORTER_FOUND,
         MATCH_ENDED,
+        STEP_REMINDER,
+        CONTACT_OVERDUE,
         SUPPORTER_WANTS_TO_TALK,
     }
     # The wording lives with the app that sends it.
