@@ -81,6 +81,22 @@ ADMIN_SITE_PAGES = frozenset(
 # The safeguarding set-up, and the alert tier each check-in risk answer raises.
 SAFEGUARDING_ADMIN_PREFIX = ("admin:safeguarding_", "admin:checkins_risktier")
 
+
+def _supervised(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The unmatched peer supporter's record in her charity."""
+    place = membership_of(ctx["supporter_unmatched"], Role.PEER_SUPPORTER)
+    return {"slug": ctx["organisation"].slug, "public_id": place.public_id}
+
+
+def _match_kwargs(ctx: dict[str, Any], name: str = "") -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"public_id": ctx["match"].public_id}
+    if name in {"goal_done", "step_add"}:
+        kwargs["goal_id"] = ctx["goal"].public_id
+    if name == "step_done":
+        kwargs["step_id"] = ctx["step"].public_id
+    return kwargs
+
+
 ACCESS: dict[str, Rule] = {
     # Public pages.
     "core:home": public(ok=(200,)),
@@ -377,6 +393,107 @@ ACCESS: dict[str, Rule] = {
     # What she shared, for the person she shared it with (her matched supporter) alone.
     "checkins:shared": restricted(
         "supporter_matched", kwargs=lambda ctx: {"public_id": ctx["share"].public_id}
+    ),
+    # Supervision: the charity's coordinators and safeguarding leads (the coordinator persona
+    # is one of its leads; the org admin is neither); her own page, every peer supporter.
+    "supervision:overview": restricted(
+        "coordinator", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
+    ),
+    "supervision:supporter": restricted("coordinator", kwargs=_supervised),
+    **{
+        name: restricted(
+            "coordinator",
+            ok=(400,),  # an empty form is sent back with its errors
+            method="post",
+            kwargs=_supervised,
+        )
+        for name in (
+            "supervision:training_record",
+            "supervision:check_record",
+            "supervision:session_record",
+        )
+    },
+    # An empty limit gives her the organisation's own.
+    "supervision:caseload_set": restricted(
+        "coordinator", ok=(302,), method="post", kwargs=_supervised
+    ),
+    "supervision:wellbeing_followed_up": restricted(
+        "coordinator",
+        ok=(302,),
+        method="post",
+        kwargs=lambda ctx: {**_supervised(ctx), "checkin_id": ctx["wellbeing"].public_id},
+    ),
+    "supervision:mine": restricted("supporter_matched", "supporter_unmatched"),
+    "supervision:wellbeing": restricted(
+        "supporter_matched", "supporter_unmatched", ok=(400,), method="post"
+    ),
+    # One-to-one support (``_buddying``): the member is matched with supporter_matched, has a
+    # goal with a step, and has asked again; the request waits on supporter_unmatched's answer.
+    "buddying:mine": restricted("member", "other_member"),
+    "buddying:ask": restricted("member", "other_member", ok=(200, 302)),
+    "buddying:withdraw": restricted("member", "other_member", ok=(200, 302)),
+    "buddying:someone_else": restricted("member", kwargs=_match_kwargs),
+    "buddying:match": restricted("member", kwargs=_match_kwargs),
+    "buddying:match_staff": restricted("supporter_matched", "coordinator", kwargs=_match_kwargs),
+    "buddying:contact_log": restricted("supporter_matched", kwargs=_match_kwargs),
+    **{
+        f"buddying:{name}{suffix}": restricted(
+            allowed, ok=(302, 400), method="post", kwargs=lambda ctx, n=name: _match_kwargs(ctx, n)
+        )
+        for name in ("agreement", "goal_add", "goal_done", "step_add", "step_done")
+        for suffix, allowed in (("", "member"), ("_staff", "supporter_matched"))
+    },
+    "buddying:step_remind": restricted(
+        "member", ok=(302,), method="post", kwargs=lambda ctx: _match_kwargs(ctx, "step_done")
+    ),
+    "buddying:pause": restricted(
+        "supporter_matched", "coordinator", ok=(302,), method="post", kwargs=_match_kwargs
+    ),
+    "buddying:review": restricted(
+        "supporter_matched", "coordinator", ok=(302,), method="post", kwargs=_match_kwargs
+    ),
+    "buddying:end": restricted("supporter_matched", "coordinator", kwargs=_match_kwargs),
+    # After a planned ending, for her alone.
+    "buddying:goodbye": restricted(
+        "member", kwargs=lambda ctx: {"public_id": ctx["ended_match"].public_id}
+    ),
+    "buddying:interest_take": restricted(
+        "coordinator",
+        ok=(302,),
+        method="post",
+        kwargs=lambda ctx: {
+            "slug": ctx["organisation"].slug,
+            "public_id": ctx["interest"].public_id,
+        },
+    ),
+    "buddying:matches": restricted(
+        "coordinator", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
+    ),
+    "buddying:queue_home": restricted("coordinator", "outsider", ok=(302,)),
+    "buddying:queue": restricted(
+        "coordinator", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
+    ),
+    "buddying:propose_all": restricted(
+        "coordinator", kwargs=lambda ctx: {"slug": ctx["organisation"].slug}
+    ),
+    "buddying:request_detail": restricted(
+        "coordinator",
+        kwargs=lambda ctx: {
+            "slug": ctx["organisation"].slug,
+            "public_id": ctx["support_request"].public_id,
+        },
+    ),
+    "buddying:propose": restricted(
+        "coordinator",
+        ok=(400,),
+        method="post",
+        kwargs=lambda ctx: {
+            "slug": ctx["organisation"].slug,
+            "public_id": ctx["support_request"].public_id,
+        },
+    ),
+    "buddying:proposal": restricted(
+        "supporter_unmatched", kwargs=lambda ctx: {"public_id": ctx["proposal"].public_id}
     ),
     # Signing in (django-allauth).
     "account_login": public(),
@@ -676,6 +793,40 @@ def _risk_tier(organisation: Any) -> Any:
     return risk_tier_save(actor=OPERATOR, obj=row, changed=["tier"])
 
 
+def _supervision(organisation: Any, personas: dict[str, Any]) -> dict[str, Any]:
+    """A training module, the supervision interval, and a wellbeing check-in of the unmatched
+    supporter asking to talk."""
+    from peerpath.core.actors import OPERATOR
+    from peerpath.supervision.models import SupervisionPolicy, TrainingModule
+    from peerpath.supervision.services import (
+        supervision_policy_save,
+        training_module_save,
+        wellbeing_checkin_submit,
+    )
+
+    module = training_module_save(
+        actor=OPERATOR,
+        obj=TrainingModule(organisation=organisation, name="Safeguarding", valid_for_months=12),
+        changed=["name"],
+    )
+    policy = supervision_policy_save(
+        actor=OPERATOR,
+        obj=SupervisionPolicy(organisation=organisation, interval_days=31),
+        changed=["interval_days"],
+    )
+    wellbeing = wellbeing_checkin_submit(
+        actor=personas["supporter_unmatched"],
+        supporter=membership_of(personas["supporter_unmatched"], Role.PEER_SUPPORTER),
+        feeling="struggling",
+        note="",
+        wants_to_talk=True,
+    )
+    return {
+        "wellbeing": wellbeing,
+        "own": {"supervision.TrainingModule": module, "supervision.SupervisionPolicy": policy},
+    }
+
+
 def _checkins(personas: dict[str, Any]) -> dict[str, Any]:
     """Both members agreed to health data use; the member has a finished check-in, one she
     has not finished, and shares her results with her matched supporter."""
@@ -707,6 +858,45 @@ def _checkins(personas: dict[str, Any]) -> dict[str, Any]:
     return {"checkin": done, "draft": draft, "share": share}
 
 
+def _buddying(personas: dict[str, Any]) -> dict[str, Any]:
+    """The member's match with supporter_matched (a goal with a step), and a request she made
+    since, proposed to supporter_unmatched. Run after ``_checkins`` (health data consent)."""
+    from peerpath.buddying.models import Goal, Match, Proposal, Step, SupporterInterest
+    from peerpath.buddying.services import support_request_create
+
+    member = membership_of(personas["member"], Role.MEMBER)
+    match = Match.objects.get(member=member)
+    goal = Goal.objects.create(match=match, words="Sleep more", written_by=personas["member"])
+    step = Step.objects.create(goal=goal, words="Nap when the baby naps")
+    request = support_request_create(
+        actor=personas["member"], member=member, modes=["phone"], rhythm="weekly"
+    )
+    proposal = Proposal.objects.create(
+        request=request,
+        supporter=membership_of(personas["supporter_unmatched"], Role.PEER_SUPPORTER),
+        proposed_by=personas["coordinator"],
+    )
+    request.status = "proposed"
+    request.save(update_fields=["status"])
+    ended_match = Match.objects.create(
+        organisation=member.organisation,
+        member=member,
+        supporter=membership_of(personas["supporter_unmatched"], Role.PEER_SUPPORTER),
+        status="ended",
+        ended_at=match.created_at,
+    )
+    interest = SupporterInterest.objects.create(member=member)
+    return {
+        "ended_match": ended_match,
+        "interest": interest,
+        "match": match,
+        "goal": goal,
+        "step": step,
+        "support_request": request,
+        "proposal": proposal,
+    }
+
+
 def _is_login_redirect(response: Any) -> bool:
     location = response.get("Location", "")
     return response.status_code == 302 and (
@@ -733,6 +923,9 @@ def test_each_persona_gets_exactly_the_access_its_role_allows(name, personas, or
     ctx["alert"], ctx["follow_up"] = _alert(organisation, personas)
     safeguarding = _safeguarding_setup(organisation, personas)
     ctx.update(_checkins(personas))
+    ctx.update(_buddying(personas))
+    supervision = _supervision(organisation, personas)
+    ctx["wellbeing"] = supervision["wellbeing"]
     from peerpath.accounts.models import ConsentText
     from peerpath.audit.models import Action
     from peerpath.audit.services import audit_record
@@ -744,6 +937,7 @@ def test_each_persona_gets_exactly_the_access_its_role_allows(name, personas, or
         "safeguarding.CrisisContact": CrisisContactFactory(organisation=organisation),
         **safeguarding,
         "checkins.RiskTier": _risk_tier(organisation),
+        **supervision["own"],
         "audit.AuditEvent": audit_record(
             actor=personas["org_admin"],
             action=Action.UPDATE,

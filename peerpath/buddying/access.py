@@ -118,11 +118,19 @@ def open_requests(organisation: Organisation) -> QuerySet[SupportRequest]:
 def get_request(user: AnyUser, organisation: Organisation, public_id: str) -> SupportRequest:
     if not can_match(user, organisation):
         raise Http404
-    return get_object_or_404(
+    found = get_object_or_404(
         SupportRequest.objects.select_related("member__user", "organisation"),
         public_id=public_id,
         organisation=organisation,
     )
+    audit_record(
+        actor=user,  # type: ignore[arg-type]
+        action=Action.READ,
+        obj=found,
+        organisation=organisation,
+        detail="request page",
+    )
+    return found
 
 
 def matching_organisations(user: AnyUser) -> list[Organisation]:
@@ -146,6 +154,21 @@ def get_proposal(user: AnyUser, public_id: str) -> Proposal:
     if Role.PEER_SUPPORTER not in roles_in(user, proposal.request.organisation_id):
         raise Http404
     return proposal
+
+
+def proposal_open_to_her(user: User, proposal: Proposal) -> bool:
+    """Her words are shown to the supporter asked only while the proposal waits for her
+    answer; every such look is audited."""
+    if proposal.status != ProposalStatus.WAITING:
+        return False
+    audit_record(
+        actor=user,
+        action=Action.READ,
+        obj=proposal.request,
+        organisation=proposal.request.organisation,
+        detail="proposal page",
+    )
+    return True
 
 
 def proposals_waiting_for(user: AnyUser) -> list[Proposal]:
@@ -276,3 +299,13 @@ def reviews_of(match: Match) -> list[Review]:
 
 def feedback_given(match: Match) -> bool:
     return Feedback.objects.filter(match=match).exists()
+
+
+def active_matches(organisation: Organisation) -> list[Match]:
+    """Every active match of the organisation with its last contact, for coordinators."""
+    return list(
+        Match.objects.filter(organisation=organisation, status=MatchStatus.ACTIVE)
+        .select_related("member__user", "supporter__user")
+        .annotate(last_contact=Max("contacts__happened_on"))
+        .order_by("supporter__user__display_name", "member__user__display_name", "pk")
+    )

@@ -32,7 +32,7 @@ from typing import Generic, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
+from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]  # no stubs
 
 from peerpath.buddying.choices import REMOTE_MODES, Mode
 from peerpath.buddying.matching import (
@@ -127,7 +127,8 @@ def scores(wishes: Sequence[Wish], candidates: Sequence[Candidate]) -> NDArray[n
     ready = np.array([c.ready for c in candidates], dtype=bool)
     free = np.array([c.free for c in candidates], dtype=np.int64)
     limit = np.array([c.limit for c in candidates], dtype=np.int64)
-    has_languages = np.array([bool(w.languages) for w in wishes], dtype=bool)
+    asks_languages = np.array([bool(w.languages) for w in wishes], dtype=bool)
+    languages_known = np.array([bool(c.languages) for c in candidates], dtype=bool)
     in_person = np.array([Mode.IN_PERSON in w.modes for w in wishes], dtype=bool)
     remote = np.array([bool(w.modes & REMOTE_MODES) for w in wishes], dtype=bool)
 
@@ -141,7 +142,8 @@ def scores(wishes: Sequence[Wish], candidates: Sequence[Candidate]) -> NDArray[n
     )
     left_out = (
         ~(ready & (free > 0))[None, :]
-        | (has_languages[:, None] & (languages == 0))
+        # A supporter whose languages are not recorded is flagged by assess, not left out.
+        | (asks_languages[:, None] & languages_known[None, :] & (languages == 0))
         | ((in_person & ~remote)[:, None] & ~area)
     )
     index = {c.key: column for column, c in enumerate(candidates)}
@@ -239,14 +241,14 @@ def optimal(
         return _plan(wishes, candidates, {})
     most_pairs = min(len(rows), int(room[columns].sum()))
     bonus = 1 + int(points.max()) * most_pairs
-    places = np.repeat(columns, room[columns])  # one column a free place
-    weights = np.where(
-        allowed[np.ix_(rows, places)], points[np.ix_(rows, places)].astype(np.float64) + bonus, 0.0
-    )
-    assigned_rows, assigned_places = linear_sum_assignment(weights, maximize=True)
+    weights = points[np.ix_(rows, columns)].astype(np.float64)
+    weights += bonus
+    weights[~allowed[np.ix_(rows, columns)]] = 0.0  # assigned there means left unmatched
+    places = np.repeat(np.arange(len(columns)), room[columns])  # a column for each free place
+    assigned_rows, assigned_places = linear_sum_assignment(weights[:, places], maximize=True)
     chosen = {
-        int(rows[r]): int(places[p])
+        int(rows[r]): int(columns[places[p]])
         for r, p in zip(assigned_rows, assigned_places, strict=True)
-        if weights[r, p] > 0
+        if weights[r, places[p]] > 0
     }
     return _plan(wishes, candidates, chosen)

@@ -3,11 +3,21 @@ has asked and is waiting, so the coordinators' queue has someone in it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from peerpath.accounts.choices import Role
 from peerpath.accounts.models import Membership
 from peerpath.buddying.choices import Mode, Rhythm
-from peerpath.buddying.services import proposal_accept, proposal_create, support_request_create
+from peerpath.buddying.services import (
+    contact_log,
+    goal_add,
+    proposal_accept,
+    proposal_create,
+    step_add,
+    support_request_create,
+)
 from peerpath.buddying.suggestions import suggestions_for
+from peerpath.core import clock
 from peerpath.core.demo import DemoWorld, demo_step
 
 
@@ -43,7 +53,25 @@ def seed(world: DemoWorld) -> None:
         reasons = [e.reasons for e in excluded if e.candidate.key == hazel_place.pk]
         raise RuntimeError(f"The demo's Hazel cannot be matched: {reasons}")
     proposal = proposal_create(actor=clover, request=request, suggestion=suggestion)
-    proposal_accept(actor=hazel, proposal=proposal, still_suitable=True)
+    match = proposal_accept(actor=hazel, proposal=proposal, still_suitable=True)
+    goal = goal_add(actor=amelia, match=match, words="Feel ready for the birth, not scared")
+    step_add(actor=hazel, goal=goal, words="Write down what helped last time")
+    step_add(
+        actor=amelia,
+        goal=goal,
+        words="Ask the midwife about a birth plan with the perinatal team",
+        remind_at=clock.now() + dt.timedelta(days=3),
+    )
+    goal_add(actor=hazel, match=match, words="Get out for a walk twice a week")
+    contact_log(
+        actor=hazel,
+        match=match,
+        happened_on=clock.today(),
+        mode=Mode.PHONE,
+        minutes=40,
+        talked_about="How the sickness was, and her worries about it coming back after the birth.",
+        follow_ups="Send her the Tuesday group's details.",
+    )
 
     support_request_create(
         actor=bea,

@@ -240,8 +240,9 @@ class Proposal(Sensitive, BaseModel):
     status = models.CharField(
         max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.WAITING
     )
-    # The reasons the coordinator saw when she chose, kept as she saw them.
-    reasons = models.JSONField(default=list)
+    # The reasons the coordinator saw when she chose, kept as she saw them. They name her
+    # experiences, so they are encrypted like the request.
+    reasons = EncryptedJSONField(default=list)
     decided_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.CharField(
         max_length=12, choices=DeclineReason.choices, blank=True, default=""

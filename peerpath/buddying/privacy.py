@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-from peerpath.buddying.choices import OPEN_STATUSES, ProposalStatus, RequestStatus
+from peerpath.buddying.choices import ProposalStatus, RequestStatus
 from peerpath.buddying.models import (
     Contact,
     Feedback,
@@ -21,7 +21,7 @@ from peerpath.buddying.models import (
     SupporterInterest,
     SupportRequest,
 )
-from peerpath.buddying.services import match_end
+from peerpath.buddying.services import match_end, requests_forget_health_details
 from peerpath.core.privacy import PersonalData, register
 from peerpath.notifications.services import notifications_withdraw
 
@@ -90,14 +90,13 @@ def export(user: User) -> dict[str, Any]:
         # A supporter's own log of her contacts (the member's export has dates only: the
         # notes are the supporter's, about the member, and the member may ask for them by a
         # subject access request, which the coordinator answers).
+        # The notes a supporter logged are about the member: her own export has when and
+        # how only (the coordinator answers a request for more).
         "contacts_you_logged": [
             {
                 "date": _date(contact.happened_on),
                 "how": contact.get_mode_display(),
                 "minutes": contact.minutes,
-                "talked_about": contact.talked_about,
-                "follow_ups": contact.follow_ups,
-                "worried": contact.worried,
             }
             for contact in Contact.objects.filter(logged_by=user).order_by("happened_on")
         ],
@@ -130,18 +129,8 @@ def export(user: User) -> dict[str, Any]:
 
 
 def erase(*, actor: Actor, user: User, now: dt.datetime) -> None:
-    # Her requests lose her words; open ones are withdrawn. Rows stay (PROTECTed by matches).
-    for request in SupportRequest.objects.filter(member__user=user):
-        request.story = request.hopes = request.area = ""
-        request.experiences, request.languages, request.availability = [], [], {}
-        fields = ["story", "hopes", "area", "experiences", "languages", "availability"]
-        if request.status in OPEN_STATUSES:
-            request.status, request.withdrawn_at = RequestStatus.WITHDRAWN, now
-            fields += ["status", "withdrawn_at"]
-            request.proposals.filter(status=ProposalStatus.WAITING).update(
-                status=ProposalStatus.WITHDRAWN, decided_at=now
-            )
-        request.save(update_fields=[*fields, "updated_at"])
+    # Her requests lose her words (open ones are withdrawn); proposals lose their reasons.
+    requests_forget_health_details(actor=actor, user=user)
     # Her goals and steps are hers: deleted, with any reminder not yet sent. The contact log
     # about her loses its notes; the dates stay with the match (kept, see below).
     for step in Step.objects.filter(goal__match__member__user=user, done_at__isnull=True):
@@ -159,6 +148,7 @@ def erase(*, actor: Actor, user: User, now: dt.datetime) -> None:
     ).select_related("request"):
         proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, now
         proposal.save(update_fields=["status", "decided_at", "updated_at"])
+        notifications_withdraw(actor=actor, subject=proposal)
         proposal.request.status = RequestStatus.WAITING
         proposal.request.save(update_fields=["status", "updated_at"])
     for match in Match.objects.filter(
@@ -183,7 +173,8 @@ register(
             "by a later safeguarding review; it holds no notes",
             "buddying.SupportRequest": "kept without her words, experiences, area, languages "
             "or times: when she asked and was matched counts towards the service levels",
-            "buddying.Proposal": "kept: who was asked to support whom and the answer; no notes",
+            "buddying.Proposal": "kept without the reasons shown with it: who was asked to "
+            "support whom, and the answer",
             "buddying.Contact": "kept without what was talked about or followed up: the dates "
             "and any worry raised may be needed by a later safeguarding review",
             "buddying.Review": "kept without its notes: that a review was held is part of "

@@ -59,3 +59,11 @@ CONTACT_OVERDUE = register_purpose(
         default_channels=(Channel.IN_APP, Channel.EMAIL),
     )
 )
+# Her support ended as planned: the goodbye and what comes next.
+SUPPORT_ENDED = register_purpose(
+    Purpose(
+        key="support_ended",
+        label=_("When your time with a peer supporter ends"),
+        default_channels=(Channel.IN_APP, Channel.EMAIL),
+    )
+)

@@ -44,6 +44,7 @@ from peerpath.buddying.purposes import (
     STEP_REMINDER,
     SUPPORT_ANSWERED,
     SUPPORT_ASKED,
+    SUPPORT_ENDED,
     SUPPORT_PROPOSED,
     SUPPORTER_FOUND,
 )
@@ -57,7 +58,12 @@ if TYPE_CHECKING:
 
 
 class MatchingError(Exception):
-    """A change that cannot be made as things stand; the message says why, for the page."""
+    """A change that cannot be made as things stand; the message says why, for the page, and
+    ``field`` names the form field it belongs beside, when there is one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 WISH_FIELDS = (
@@ -168,6 +174,8 @@ def proposal_create(*, actor: User, request: SupportRequest, suggestion: Suggest
             else "This request is not waiting any more."
         )
     supporter = Membership.objects.select_related("user").get(pk=suggestion.candidate.key)
+    if supporter.user_id == actor.pk:
+        raise MatchingError("You cannot ask yourself: another coordinator can.")
     proposal = Proposal.objects.create(
         request=request,
         supporter=supporter,
@@ -211,6 +219,9 @@ def _answered(proposal: Proposal, change: str) -> None:
 
 
 def _locked_waiting(proposal: Proposal) -> Proposal:
+    """The proposal, still waiting, with its request locked first (the order every change to
+    a request and its proposals takes, so a withdrawal and an answer at once cannot deadlock)."""
+    SupportRequest.objects.select_for_update().filter(pk=proposal.request_id).first()
     locked = (
         Proposal.objects.select_for_update(of=("self",))
         .select_related("request__organisation", "request__member__user", "supporter__user")
@@ -409,6 +420,9 @@ def goal_add(*, actor: User, match: Match, words: str) -> Goal:
 @transaction.atomic
 def goal_done(*, actor: User, goal: Goal) -> Goal:
     match = _active(goal.match)
+    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    if goal.done_at is not None:
+        raise MatchingError("This goal is already marked as reached.")
     goal.done_at = clock.now()
     goal.save(update_fields=["done_at", "updated_at"])
     for step in goal.steps.filter(done_at__isnull=True):
@@ -431,11 +445,26 @@ def _remind(step: Step, match: Match) -> None:
     )
 
 
+REMINDER_MOST_DAYS_AHEAD = 366
+
+
+def _check_reminder(remind_at: dt.datetime | None) -> None:
+    if remind_at is None:
+        return
+    if remind_at <= clock.now():
+        raise MatchingError(
+            "Choose a time for the reminder that has not passed yet.", field="remind_on"
+        )
+    if remind_at > clock.now() + dt.timedelta(days=REMINDER_MOST_DAYS_AHEAD):
+        raise MatchingError("Choose a day within the next year.", field="remind_on")
+
+
 @transaction.atomic
 def step_add(*, actor: User, goal: Goal, words: str, remind_at: dt.datetime | None = None) -> Step:
     match = _active(goal.match)
-    if remind_at is not None and remind_at <= clock.now():
-        raise MatchingError("Choose a time for the reminder that has not passed yet.")
+    if goal.done_at is not None:
+        raise MatchingError("This goal is already reached: add a new goal instead.", field="words")
+    _check_reminder(remind_at)
     step = Step.objects.create(goal=goal, words=words.strip(), remind_at=remind_at)
     _remind(step, match)
     _audit(actor, Action.CREATE, step, match, ["words", "remind_at"])
@@ -446,8 +475,9 @@ def step_add(*, actor: User, goal: Goal, words: str, remind_at: dt.datetime | No
 def step_remind(*, actor: User, step: Step, remind_at: dt.datetime | None) -> Step:
     """Set, move or stop the reminder she chose for a step."""
     match = _active(step.goal.match)
-    if remind_at is not None and remind_at <= clock.now():
-        raise MatchingError("Choose a time for the reminder that has not passed yet.")
+    if step.done_at is not None:
+        raise MatchingError("This step is done already.")
+    _check_reminder(remind_at)
     notifications_withdraw(actor=actor, subject=step)
     step.remind_at = remind_at
     step.save(update_fields=["remind_at", "updated_at"])
@@ -459,6 +489,9 @@ def step_remind(*, actor: User, step: Step, remind_at: dt.datetime | None) -> St
 @transaction.atomic
 def step_done(*, actor: User, step: Step) -> Step:
     match = _active(step.goal.match)
+    step = Step.objects.select_for_update().get(pk=step.pk)
+    if step.done_at is not None:
+        raise MatchingError("This step is done already.")
     step.done_at = clock.now()
     step.save(update_fields=["done_at", "updated_at"])
     notifications_withdraw(actor=actor, subject=step)
@@ -610,6 +643,8 @@ def review_record(
         raise MatchingError("Reviews are at 6 and 12 weeks.")
     if held_on > clock.today():
         raise MatchingError("The date of the review cannot be in the future.")
+    if held_on < timezone.localtime(match.created_at).date():
+        raise MatchingError("The date of the review cannot be before the match began.")
     if Review.objects.filter(match=match, week=week).exists():
         raise MatchingError("This review has been recorded already.")
     review = Review.objects.create(
@@ -640,7 +675,7 @@ def match_end_planned(*, actor: User, match: Match, goodbye: str = "") -> Match:
             notifications_withdraw(actor=actor, subject=step)
     notify(
         recipient=match.member.user,
-        purpose=SUPPORTER_FOUND,
+        purpose=SUPPORT_ENDED,
         subject=match,
         link=reverse("buddying:goodbye", kwargs={"public_id": match.public_id}),
         idempotency_key=f"match-goodbye:{match.public_id}",
@@ -702,3 +737,31 @@ def supporter_interest_take(*, actor: User, interest: SupporterInterest) -> Supp
             fields=["taken_at", "taken_by"],
         )
     return interest
+
+
+@transaction.atomic
+def requests_forget_health_details(*, actor: Actor, user: User) -> None:
+    """She withdrew consent to the use of health information (or erased her account): her
+    requests lose her words, experiences, area, languages and times, the reasons shown with
+    proposals lose theirs, and any request still open is withdrawn (its waiting proposals
+    too, their notifications with them)."""
+    now = clock.now()
+    for request in SupportRequest.objects.select_for_update().filter(member__user=user):
+        request.story = request.hopes = request.area = ""
+        request.experiences, request.languages, request.availability = [], [], {}
+        fields = ["story", "hopes", "area", "experiences", "languages", "availability"]
+        if request.status in OPEN_STATUSES:
+            _withdraw_waiting_proposals(actor, request)
+            request.status, request.withdrawn_at = RequestStatus.WITHDRAWN, now
+            fields += ["status", "withdrawn_at"]
+            notifications_withdraw(actor=actor, subject=request)
+        request.save(update_fields=[*fields, "updated_at"])
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=request,
+            organisation=request.organisation,
+            fields=fields,
+            detail="health details removed",
+        )
+    Proposal.objects.filter(request__member__user=user).update(reasons=[], updated_at=now)

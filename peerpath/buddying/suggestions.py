@@ -112,3 +112,76 @@ def still_suitable(proposal_supporter: Membership) -> bool:
         return False
     candidate = candidates(places)[0]
     return candidate.ready and candidate.free > 0
+
+
+def wishes_of(
+    requests: Sequence[SupportRequest], *, places: Sequence[Membership] = ()
+) -> dict[int, Wish]:
+    """``wish_of`` for many requests in two queries, keyed by the request's id. Given the
+    supporters' ``places``, a member who is also one of them is never offered herself (as
+    ``suggestions_for`` leaves her out): her own place is added to the request's ``not_with``.
+    The requests need ``member`` loaded (``access.open_requests`` does)."""
+    from peerpath.buddying.models import Proposal, SupportRequest
+
+    ids = [request.pk for request in requests]
+    not_with: dict[int, set[int]] = {pk: set() for pk in ids}
+    for request_id, membership_id in SupportRequest.not_with.through.objects.filter(
+        supportrequest_id__in=ids
+    ).values_list("supportrequest_id", "membership_id"):
+        not_with[request_id].add(membership_id)
+    declined: dict[int, set[int]] = {pk: set() for pk in ids}
+    for request_id, supporter_id in Proposal.objects.filter(
+        request_id__in=ids, status=ProposalStatus.DECLINED
+    ).values_list("request_id", "supporter_id"):
+        declined[request_id].add(supporter_id)
+    own_places: dict[int, set[int]] = {}
+    for place in places:
+        own_places.setdefault(place.user_id, set()).add(place.pk)
+    return {
+        request.pk: Wish(
+            experiences=frozenset(request.experiences or ()),
+            languages=frozenset(request.languages or ()),
+            modes=frozenset(request.modes or ()),
+            availability=slots(request.availability),
+            area=request.area,
+            not_with=frozenset(
+                not_with[request.pk] | own_places.get(request.member.user_id, set())
+            ),
+            declined_by=frozenset(declined[request.pk]),
+        )
+        for request in requests
+    }
+
+
+def promised_places(organisation: Organisation, *, only: int | None = None) -> dict[int, int]:
+    """How many proposals are waiting for each supporter's answer (by her place's id): places
+    promised but not yet taken, which ``Candidate.free`` does not count."""
+    from peerpath.buddying.models import Proposal
+
+    found = Proposal.objects.filter(
+        request__organisation=organisation, status=ProposalStatus.WAITING
+    )
+    if only is not None:
+        found = found.filter(supporter_id=only)
+    return dict(
+        found.values("supporter_id")
+        .annotate(waiting=Count("pk"))
+        .values_list("supporter_id", "waiting")
+        .order_by()
+    )
+
+
+def suggestion_now(request: SupportRequest, supporter_key: int) -> Suggestion | None:
+    """``suggestion_for`` reading only that one supporter: the same answer, in the same few
+    queries however many supporters the organisation has (the batch page sends many)."""
+    from peerpath.buddying.matching import assess
+
+    places = [
+        place
+        for place in supporter_places(request.organisation, only=supporter_key)
+        if place.user_id != request.member.user_id
+    ]
+    if not places:
+        return None
+    found = assess(wish_of(request), candidates(places)[0])
+    return found if isinstance(found, Suggestion) else None

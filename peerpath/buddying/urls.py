@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from peerpath.buddying import views
+from peerpath.buddying import batch_views, views
 
 app_name = "buddying"
 
@@ -54,13 +54,24 @@ urlpatterns = [
     ),
     *_match_routes("staff/matches/<uuid:public_id>/", "staff", "_staff"),
     path("staff/matches/<uuid:public_id>/contact/", views.contact_log_view, name="contact_log"),
+    path("staff/matches/<uuid:public_id>/pause/", views.pause, name="pause"),
+    path("staff/matches/<uuid:public_id>/review/", views.review, name="review"),
+    path("staff/matches/<uuid:public_id>/end/", views.end, name="end"),
+    path("peer-supporter/<uuid:public_id>/goodbye/", views.goodbye, name="goodbye"),
+    path(
+        "staff/<slug:slug>/one-to-one/would-like-to-support/<uuid:public_id>/",
+        views.interest_take,
+        name="interest_take",
+    ),
     path("staff/one-to-one/", views.queue_home, name="queue_home"),
     path("staff/<slug:slug>/one-to-one/", views.queue_page, name="queue"),
+    path("staff/<slug:slug>/one-to-one/matches/", views.matches_overview, name="matches"),
     path(
         "staff/<slug:slug>/one-to-one/<uuid:public_id>/",
         views.request_detail,
         name="request_detail",
     ),
     path("staff/<slug:slug>/one-to-one/<uuid:public_id>/propose/", views.propose, name="propose"),
+    path("staff/<slug:slug>/one-to-one/propose-all/", batch_views.propose_all, name="propose_all"),
     path("staff/one-to-one/proposals/<uuid:public_id>/", views.proposal, name="proposal"),
 ]

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -37,6 +38,7 @@ from peerpath.buddying.matching import Suggestion, slots, times_words
 from peerpath.buddying.models import Match, SupportRequest
 from peerpath.buddying.service_levels import expected_by, levels_of, queue
 from peerpath.buddying.services import (
+    RHYTHM_DAYS,
     MatchingError,
     contact_log,
     feedback_give,
@@ -58,7 +60,13 @@ from peerpath.buddying.services import (
     support_request_withdraw,
     supporter_interest_take,
 )
-from peerpath.buddying.suggestions import still_suitable, suggestion_for, suggestions_for
+from peerpath.buddying.suggestions import (
+    candidates,
+    still_suitable,
+    suggestion_for,
+    suggestions_for,
+    supporter_places,
+)
 from peerpath.core import clock
 
 
@@ -75,8 +83,11 @@ def _her_place(request: HttpRequest) -> Membership:
     return membership
 
 
-def wish_rows(support_request: SupportRequest) -> list[tuple[str, str]]:
-    """What she asked for, in words, for the coordinator and the supporter asked."""
+def wish_rows(
+    support_request: SupportRequest, *, for_coordinator: bool = True
+) -> list[tuple[str, str]]:
+    """What she asked for, in words. What has been happening is for the coordinators alone
+    (the form tells her so); the supporter asked sees the rest."""
     modes = dict(Mode.choices)
     languages = dict(Language.choices)
     experiences = dict(Experience.choices)
@@ -93,7 +104,7 @@ def wish_rows(support_request: SupportRequest) -> list[tuple[str, str]]:
             _("Would like her to have been through"),
             "; ".join(str(experiences.get(key, key)) for key in support_request.experiences),
         ),
-        (_("What has been happening"), support_request.story),
+        *([(_("What has been happening"), support_request.story)] if for_coordinator else []),
         (_("What she hopes for"), support_request.hopes),
     ]
 
@@ -136,6 +147,8 @@ def ask(request: HttpRequest) -> HttpResponse:
             support_request_create(actor=_user(request), member=membership, **form.wish())
         except MatchingError as error:
             messages.info(request, str(error))
+        else:
+            messages.success(request, _("We have your request. Here is what happens next."))
         return redirect("buddying:mine")
     return render(
         request,
@@ -144,9 +157,10 @@ def ask(request: HttpRequest) -> HttpResponse:
     )
 
 
-@member_health_pages
+@login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest) -> HttpResponse:
+    """Withdrawing needs no consent to the use of health data: she can always stop."""
     membership = _her_place(request)
     open_request = access.her_open_request(membership)
     if open_request is None:
@@ -311,13 +325,15 @@ def proposal(request: HttpRequest, public_id: str) -> HttpResponse:
                 return redirect("accounts:staff_home")
         except MatchingError as error_found:
             error = str(error_found)
+    if not access.proposal_open_to_her(user, found):
+        return render(request, "buddying/proposal_closed.jinja", {"proposal": found})
     return render(
         request,
         "buddying/proposal.jinja",
         {
             "proposal": found,
             "support_request": found.request,
-            "rows": wish_rows(found.request),
+            "rows": wish_rows(found.request, for_coordinator=False),
             "form": form,
             "error": error,
             "waiting": found.status == "waiting" and found.request.status == RequestStatus.PROPOSED,
@@ -374,6 +390,7 @@ def _render_match(
         "reviews": (reviews := access.reviews_of(match)),
         "reviews_due": reviews_due(match, reviews),
         "today": clock.today(),
+        "now": clock.now(),
         "suffix": "" if seen_as == MEMBER else "_staff",
     }
     return render(request, "buddying/match.jinja", context, status=status)
@@ -411,14 +428,21 @@ def _goal_add(request: HttpRequest, public_id: str, side: str) -> HttpResponse:
 
 def _goal_done(request: HttpRequest, public_id: str, goal_id: str, side: str) -> HttpResponse:
     match, seen_as = _writer(request, public_id, side)
-    goal_done(actor=_user(request), goal=access.get_goal(match, goal_id))
-    messages.success(request, _("Well done. That goal is marked as reached."))
+    try:
+        goal_done(actor=_user(request), goal=access.get_goal(match, goal_id))
+    except MatchingError as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, _("Well done. That goal is marked as reached."))
     return redirect(_match_url(match, seen_as))
 
 
 def _step_add(request: HttpRequest, public_id: str, goal_id: str, side: str) -> HttpResponse:
     match, seen_as = _writer(request, public_id, side)
     goal = access.get_goal(match, goal_id)
+    if goal.done_at is not None:
+        messages.info(request, _("This goal is already reached: add a new goal instead."))
+        return redirect(_match_url(match, seen_as))
     form = StepForm(request.POST, prefix=f"g{goal.pk}")
     if form.is_valid():
         try:
@@ -429,7 +453,7 @@ def _step_add(request: HttpRequest, public_id: str, goal_id: str, side: str) -> 
                 remind_at=form.remind_at() if seen_as == MEMBER else None,
             )
         except MatchingError as error:
-            form.add_error("remind_on", str(error))
+            form.add_error(error.field, str(error))
         else:
             messages.success(request, _("Step added."))
             return redirect(_match_url(match, seen_as))
@@ -438,8 +462,12 @@ def _step_add(request: HttpRequest, public_id: str, goal_id: str, side: str) -> 
 
 def _step_done(request: HttpRequest, public_id: str, step_id: str, side: str) -> HttpResponse:
     match, seen_as = _writer(request, public_id, side)
-    step_done(actor=_user(request), step=access.get_step(match, step_id))
-    messages.success(request, _("Step done."))
+    try:
+        step_done(actor=_user(request), step=access.get_step(match, step_id))
+    except MatchingError as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, _("Step done."))
     return redirect(_match_url(match, seen_as))
 
 
@@ -454,7 +482,7 @@ def _step_remind(request: HttpRequest, public_id: str, step_id: str, side: str) 
         try:
             step_remind(actor=_user(request), step=step, remind_at=form.remind_at())
         except MatchingError as error:
-            form.add_error("remind_on", str(error))
+            form.add_error(error.field, str(error))
         else:
             messages.success(
                 request,
@@ -616,3 +644,36 @@ def interest_take(request: HttpRequest, slug: str, public_id: str) -> HttpRespon
     supporter_interest_take(actor=user, interest=interest)
     messages.success(request, _("Marked as taken into training."))
     return redirect("buddying:queue", slug=slug)
+
+
+@login_required
+@require_safe
+def matches_overview(request: HttpRequest, slug: str) -> HttpResponse:
+    """Caseloads against capacity, and every match with its last contact: those gone quiet
+    against their rhythm first."""
+    organisation = access.matching_organisation(_user(request), slug)
+    today = clock.today()
+    places = supporter_places(organisation)
+    rows = []
+    for match in access.active_matches(organisation):
+        every = RHYTHM_DAYS.get(match.rhythm, RHYTHM_DAYS["monthly"])
+        since = match.last_contact or timezone.localtime(match.created_at).date()
+        quiet = (today - since).days
+        rows.append(
+            {
+                "match": match,
+                "quiet_days": quiet,
+                "overdue": match.paused_at is None and quiet > every,
+            }
+        )
+    rows.sort(key=lambda row: (not row["overdue"], -row["quiet_days"]))
+    return render(
+        request,
+        "buddying/matches.jinja",
+        {
+            "organisation": organisation,
+            "caseloads": candidates(places),
+            "rows": rows,
+            "overdue": sum(1 for row in rows if row["overdue"]),
+        },
+    )

@@ -81,6 +81,156 @@ def _with_checkins(ctx, **kwargs):
     return kwargs
 
 
+def _supervision(ctx) -> dict[str, Any]:
+    """The unmatched peer supporter: trained (one module expiring soon), checked, supervised
+    with notes and actions (now lapsed), and she would like to talk."""
+    if "supervision" in ctx:
+        return ctx["supervision"]
+    from peerpath.core import clock
+    from peerpath.supervision.models import TrainingModule
+    from peerpath.supervision.services import (
+        background_check_record,
+        supervision_session_record,
+        training_completion_record,
+        training_module_save,
+        wellbeing_checkin_submit,
+    )
+
+    organisation = ctx["organisation"]
+    supporter = ctx["fixture"]("supporter_unmatched")
+    coordinator = ctx["fixture"]("coordinator")
+    place = membership_of(supporter, Role.PEER_SUPPORTER)
+    today = clock.today()
+    for name, months in (("Safeguarding training", 12), ("Foundation course", None)):
+        module = training_module_save(
+            actor=OPERATOR,
+            obj=TrainingModule(organisation=organisation, name=name, valid_for_months=months),
+            changed=["name"],
+        )
+        training_completion_record(
+            actor=coordinator,
+            supporter=place,
+            module=module,
+            completed_on=today - dt.timedelta(days=350),
+        )
+    background_check_record(
+        actor=coordinator,
+        supporter=place,
+        kind="Enhanced DBS",
+        checked_on=today - dt.timedelta(days=90),
+        outcome="clear",
+        renew_by=None,
+        reference="001234567890",
+    )
+    supervision_session_record(
+        actor=coordinator,
+        supporter=place,
+        supervisor=coordinator,
+        held_on=today - dt.timedelta(days=40),
+        notes="Talked through a hard call.",
+        agreed_actions="Take a week off new matches.",
+        is_debrief=False,
+    )
+    wellbeing_checkin_submit(
+        actor=supporter, supporter=place, feeling="struggling", note="Busy.", wants_to_talk=True
+    )
+    ctx["supervision"] = {"place": place}
+    return ctx["supervision"]
+
+
+def _supervised(ctx) -> dict[str, Any]:
+    return {"slug": ctx["organisation"].slug, "public_id": _supervision(ctx)["place"].public_id}
+
+
+def _with_supervision(ctx, **kwargs):
+    _supervision(ctx)
+    return kwargs
+
+
+def _buddying(ctx) -> dict[str, Any]:
+    """One-to-one support: the member's match with her supporter (agreed weekly by phone and
+    text, a goal with a step and its reminder, a contact logged); the other member waiting
+    (suggestions and who is left out); a third asked the unmatched supporter to support her."""
+    if "buddying" in ctx:
+        return ctx["buddying"]
+    from conftest import make_person
+    from peerpath.buddying.models import Match, Proposal
+    from peerpath.buddying.services import (
+        contact_log,
+        goal_add,
+        match_agreement_update,
+        match_create,
+        match_end_planned,
+        step_add,
+        support_request_create,
+    )
+    from peerpath.core import clock
+
+    member = ctx["member"]
+    supporter = ctx["fixture"]("supporter_matched")
+    match = Match.objects.get(member__user=member)
+    match_agreement_update(actor=member, match=match, rhythm="weekly", modes=["phone", "text"])
+    goal = goal_add(actor=member, match=match, words="Get out of the house with the baby")
+    step_add(
+        actor=member,
+        goal=goal,
+        words="Go to the Tuesday group",
+        remind_at=clock.now() + dt.timedelta(days=6),
+    )
+    contact_log(
+        actor=supporter,
+        match=match,
+        happened_on=clock.today(),
+        mode="phone",
+        minutes=35,
+        talked_about="Sleep, and feeding at night.",
+        follow_ups="Find the Tuesday group's address.",
+    )
+    other = ctx["fixture"]("other_member")
+    consent_give(actor=other, user=other, kind=ConsentKind.HEALTH_DATA)
+    wish = {
+        "modes": ["phone", "in_person"],
+        "rhythm": "weekly",
+        "area": "Exeter",
+        "languages": ["en"],
+        "experiences": ["nicu", "feeding"],
+        "availability": {"mon": ["morning"], "wed": ["evening"]},
+        "story": "My son was in the neonatal unit for three weeks.",
+        "hopes": "To talk to another mum whose baby was in NICU.",
+    }
+    waiting = support_request_create(actor=other, member=membership_of(other, Role.MEMBER), **wish)
+    third = make_person(ctx["organisation"], Role.MEMBER, display_name="Poppy 31")
+    consent_give(actor=third, user=third, kind=ConsentKind.HEALTH_DATA)
+    asked = support_request_create(actor=third, member=membership_of(third, Role.MEMBER), **wish)
+    proposal = Proposal.objects.create(
+        request=asked,
+        supporter=membership_of(ctx["fixture"]("supporter_unmatched"), Role.PEER_SUPPORTER),
+        proposed_by=ctx["fixture"]("coordinator"),
+        reasons=["Room for 5 more (supporting 1 of 6)", "Speaks English"],
+    )
+    asked.status = "proposed"
+    asked.save(update_fields=["status"])
+    # An earlier match of hers that ended as planned, with a goodbye.
+    earlier = make_person(ctx["organisation"], Role.PEER_SUPPORTER, display_name="Ivy")
+    ended = match_create(
+        actor=OPERATOR,
+        member=membership_of(member, Role.MEMBER),
+        supporter=membership_of(earlier, Role.PEER_SUPPORTER),
+    )
+    match_end_planned(actor=earlier, match=ended, goodbye="It was lovely to know you. Take care.")
+    ctx["buddying"] = {"match": match, "waiting": waiting, "proposal": proposal, "ended": ended}
+    return ctx["buddying"]
+
+
+def _with_buddying(ctx, **kwargs):
+    _buddying(ctx)
+    return kwargs
+
+
+def _the_match(ctx):
+    return {"public_id": _buddying(ctx)["match"].public_id}
+
+
 # name: (persona or None for anonymous, how to build its kwargs, expected status)
 PAGES: dict[str, tuple[str | None, Any, int]] = {
     "core:home": (None, None, 200),
@@ -238,11 +388,73 @@ PAGES: dict[str, tuple[str | None, Any, int]] = {
         lambda ctx: {"public_id": _checkins(ctx)["share"].public_id},
         200,
     ),
+    # Supervision: the coordinators' overview and one supporter's record (with every form), and
+    # her own page.
+    "supervision:overview": (
+        "coordinator",
+        lambda ctx: {"slug": _supervised(ctx)["slug"]},
+        200,
+    ),
+    "supervision:supporter": ("coordinator", _supervised, 200),
+    "supervision:mine": ("supporter_unmatched", _with_supervision, 200),
+    # One-to-one support (``_buddying``).
+    "buddying:mine": ("member", _with_buddying, 200),
+    "buddying:ask": ("member", _with_buddying, 200),
+    "buddying:withdraw": ("other_member", _with_buddying, 200),
+    "buddying:someone_else": ("member", _the_match, 200),
+    "buddying:match": ("member", _the_match, 200),
+    "buddying:match_staff": ("supporter_matched", _the_match, 200),
+    "buddying:contact_log": ("supporter_matched", _the_match, 200),
+    "buddying:end": ("supporter_matched", _the_match, 200),
+    "buddying:matches": (
+        "coordinator",
+        lambda ctx: _with_buddying(ctx, slug=ctx["organisation"].slug),
+        200,
+    ),
+    "buddying:goodbye": (
+        "member",
+        lambda ctx: {"public_id": _buddying(ctx)["ended"].public_id},
+        200,
+    ),
+    "buddying:queue": (
+        "coordinator",
+        lambda ctx: _with_buddying(ctx, slug=ctx["organisation"].slug),
+        200,
+    ),
+    "buddying:propose_all": (
+        "coordinator",
+        lambda ctx: _with_buddying(ctx, slug=ctx["organisation"].slug),
+        200,
+    ),
+    "buddying:request_detail": (
+        "coordinator",
+        lambda ctx: {
+            "slug": ctx["organisation"].slug,
+            "public_id": _buddying(ctx)["waiting"].public_id,
+        },
+        200,
+    ),
+    "buddying:proposal": (
+        "supporter_unmatched",
+        lambda ctx: {"public_id": _buddying(ctx)["proposal"].public_id},
+        200,
+    ),
 }
 
 # Not pages a person reads, or steps that only redirect without a sign-in in progress; each
 # is covered by the access matrix and the flow tests.
 NOT_PAGES = {
+    "buddying:queue_home": "redirects to the organisation's queue",
+    "buddying:propose": "a button's POST; covered by test_asking_and_matching",
+    "buddying:step_remind": "a form's POST; covered by test_the_match",
+    "buddying:pause": "a button's POST; covered by test_endings_and_reviews",
+    "buddying:review": "a form's POST; covered by test_endings_and_reviews",
+    "buddying:interest_take": "a button's POST; covered by test_endings_and_reviews",
+    **{
+        f"buddying:{name}{suffix}": "a form's POST; covered by test_the_match"
+        for name in ("agreement", "goal_add", "goal_done", "step_add", "step_done")
+        for suffix in ("", "_staff")
+    },
     "core:healthz": "JSON for monitoring",
     "accounts:account_data_json": "a file download",
     "account_set_password": "redirects: everyone here has a password",
@@ -281,6 +493,18 @@ NOT_PAGES = {
     "checkins:reminder_link": "redirects to her check-ins (the link her reminders carry)",
     "checkins:sharing_stop": "a button's POST; covered by test_trend_and_sharing and "
     "test_checkins_journey",
+    **{
+        f"supervision:{name}": "a form's POST; covered by supervision's test_pages and "
+        "test_debriefs_and_wellbeing"
+        for name in (
+            "training_record",
+            "check_record",
+            "session_record",
+            "caseload_set",
+            "wellbeing_followed_up",
+            "wellbeing",
+        )
+    },
     **{
         f"safeguarding:{name}": "a form's POST; covered by test_pages and test_escalation"
         for name in (

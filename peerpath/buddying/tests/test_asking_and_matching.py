@@ -283,3 +283,77 @@ def test_the_queue_and_a_request_page_take_a_fixed_number_of_queries(
             ).status_code
             == 200
         )
+
+
+def test_after_her_answer_the_supporter_no_longer_sees_the_members_words(charity):
+    request = _ask(charity)
+    _propose(charity, request, charity.hazel_place.pk)
+    proposal = Proposal.objects.get()
+    url = reverse("buddying:proposal", kwargs={"public_id": proposal.public_id})
+    hazel = signed_in(charity.hazel)
+    asked = text(hazel.get(url))
+    assert "Someone to talk to in the mornings." in asked
+    assert "Sick every day until 20 weeks." not in asked  # her story is for coordinators
+    assert AuditEvent.objects.filter(
+        object_id=str(request.public_id), action="read", detail="proposal page"
+    ).exists()
+    hazel.post(url, {"answer": "no", "reason": "no_room"})
+    page = text(hazel.get(url))
+    assert "This request is no longer waiting for you" in page
+    assert "Someone to talk to" not in page
+
+
+def test_withdrawing_consent_withdraws_her_request_and_forgets_her_words(charity):
+    from peerpath.accounts.models import ConsentKind
+    from peerpath.accounts.services import consent_withdraw
+
+    request = _ask(charity)
+    _propose(charity, request, charity.hazel_place.pk)
+    consent_withdraw(actor=charity.member, user=charity.member, kind=ConsentKind.HEALTH_DATA)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.WITHDRAWN
+    assert (request.story, request.hopes, request.experiences, request.area) == ("", "", [], "")
+    proposal = Proposal.objects.get()
+    assert proposal.status == ProposalStatus.WITHDRAWN
+    assert proposal.reasons == []
+    # She can still see that she has nothing waiting, without agreeing again.
+    assert signed_in(charity.member).get(reverse("buddying:withdraw")).status_code == 302
+
+
+def test_erasure_leaves_no_trace_of_her_experiences_in_the_reasons(charity):
+    from peerpath.buddying.privacy import erase
+
+    request = _ask(charity)
+    _propose(charity, request, charity.hazel_place.pk)
+    erase(actor=charity.member, user=charity.member, now=dt.datetime(2027, 3, 2, tzinfo=dt.UTC))
+    assert Proposal.objects.get().reasons == []
+    request.refresh_from_db()
+    assert request.story == ""
+
+
+def test_a_coordinator_who_also_supports_cannot_ask_herself(charity, organisation):
+    from peerpath.accounts.services import membership_grant
+    from peerpath.buddying.tests.conftest import make_ready
+    from peerpath.core.actors import OPERATOR
+
+    membership_grant(
+        actor=OPERATOR,
+        user=charity.coordinator,
+        organisation=organisation,
+        role=Role.PEER_SUPPORTER,
+    )
+    place = charity.coordinator.memberships.get(role=Role.PEER_SUPPORTER)
+    make_ready(place, supervised_on=dt.date(2027, 2, 20), supervisor=charity.hazel)
+    request = _ask(charity)
+    response = _propose(charity, request, place.pk)
+    assert response.status_code == 400
+    assert "You cannot ask yourself" in text(response)
+    assert not Proposal.objects.exists()
+
+
+def test_the_coordinators_look_at_her_request_is_audited(charity):
+    request = _ask(charity)
+    signed_in(charity.coordinator).get(_request_url(charity, request))
+    assert AuditEvent.objects.filter(
+        object_id=str(request.public_id), action="read", actor=charity.coordinator
+    ).exists()

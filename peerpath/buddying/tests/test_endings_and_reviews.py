@@ -95,7 +95,7 @@ def test_a_planned_ending_says_goodbye_shows_what_next_and_asks_how_it_went(char
     reminder = Notification.objects.get(purpose="step_reminder")
     assert not reminder.deliveries.exclude(status="skipped").exists()
     told = Notification.objects.get(
-        recipient=charity.member, purpose="supporter_found", link=_url("goodbye", match)
+        recipient=charity.member, purpose="support_ended", link=_url("goodbye", match)
     )
     assert told.context == {}
 
@@ -165,7 +165,10 @@ def test_her_export_has_everything_and_erasure_removes_her_words(charity, match)
     ]
     assert hers["your_feedback"][0]["words"] == "Thank you"
     assert len(hers["would_like_to_support_others"]) == 1
-    assert export(charity.hazel)["contacts_you_logged"][0]["talked_about"] == "Her mum is ill."
+    # Her notes are about the member: the supporter's own export has when and how only.
+    assert export(charity.hazel)["contacts_you_logged"] == [
+        {"date": "2027-03-02", "how": "Phone calls", "minutes": 30}
+    ]
 
     erase(actor=OPERATOR, user=charity.member, now=dt.datetime(2027, 3, 2, 10, 0, tzinfo=dt.UTC))
     assert not Goal.objects.exists()

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from peerpath.accounts.models import ConsentKind
 from peerpath.accounts.services import consent_give
+from peerpath.audit.models import AuditEvent
 from peerpath.buddying.models import Contact, Goal, Match, Step
 from peerpath.buddying.services import contacts_overdue_tell, match_create
 from peerpath.buddying.tests.conftest import Charity, signed_in, text
@@ -250,3 +251,60 @@ def test_logging_a_contact_withdraws_a_reminder_not_yet_sent(charity, match):
         )
     waiting = Notification.objects.get(recipient=charity.hazel, purpose="contact_overdue")
     assert not waiting.deliveries.exclude(status="skipped").exists()
+
+
+def test_the_coordinator_sees_quiet_matches_first_and_caseloads(charity, match, organisation):
+    url = reverse("buddying:matches", kwargs={"slug": organisation.slug})
+    with time_machine.travel(dt.datetime(2027, 3, 12, 10, 0, tzinfo=dt.UTC), tick=False):
+        page = text(signed_in(charity.coordinator).get(url))
+    assert "1 gone quiet" in page
+    assert "10 days quiet" in page
+    assert "Hazel: supporting 1 of 6" in page
+    ivy = page[page.index("Ivy: supporting 0 of 6") :]
+    assert "not ready" in ivy[: ivy.index("</li>")]
+    assert signed_in(charity.hazel).get(url).status_code == 404
+
+
+def test_the_matches_page_takes_a_fixed_number_of_queries(
+    charity, match, organisation, django_assert_max_num_queries
+):
+    url = reverse("buddying:matches", kwargs={"slug": organisation.slug})
+    client = signed_in(charity.coordinator)
+    with django_assert_max_num_queries(25):
+        assert client.get(url).status_code == 200
+
+
+def test_finished_goals_and_steps_take_no_more_changes(charity, match):
+    goal = Goal.objects.create(match=match, words="Sleep", written_by=charity.member)
+    step = Step.objects.create(
+        goal=goal, words="Nap", done_at=dt.datetime(2027, 3, 1, tzinfo=dt.UTC)
+    )
+    member = signed_in(charity.member)
+    member.post(
+        _url("step_remind", match, step_id=step.public_id),
+        {f"s{step.pk}-remind_on": "2027-03-09", f"s{step.pk}-remind_time": "08:30"},
+    )
+    assert not Notification.objects.filter(purpose="step_reminder").exists()
+    member.post(_url("goal_done", match, goal_id=goal.public_id))
+    response = member.post(_url("goal_done", match, goal_id=goal.public_id))
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(object_id=str(goal.public_id), action="update").count() == 1
+    response = member.post(
+        _url("step_add", match, goal_id=goal.public_id), {f"g{goal.pk}-words": "More"}, follow=True
+    )
+    assert "This goal is already reached: add a new goal instead." in text(response)
+    assert goal.steps.count() == 1
+
+
+def test_a_reminder_more_than_a_year_ahead_is_refused(charity, match):
+    goal = Goal.objects.create(match=match, words="Sleep", written_by=charity.member)
+    response = signed_in(charity.member).post(
+        _url("step_add", match, goal_id=goal.public_id),
+        {
+            f"g{goal.pk}-words": "Nap",
+            f"g{goal.pk}-remind_on": "9999-12-31",
+            f"g{goal.pk}-remind_time": "08:30",
+        },
+    )
+    assert response.status_code == 400
+    assert "Choose a day within the next year." in text(response)

@@ -54,6 +54,7 @@ def test_each_app_registers_what_it_sends_today():
         STEP_REMINDER,
         SUPPORT_ANSWERED,
         SUPPORT_ASKED,
+        SUPPORT_ENDED,
         SUPPORT_PROPOSED,
         SUPPORTER_FOUND,
     )
@@ -94,6 +95,7 @@ def test_each_app_registers_what_it_sends_today():
         MATCH_ENDED,
         STEP_REMINDER,
         CONTACT_OVERDUE,
+        SUPPORT_ENDED,
         SUPPORTER_WANTS_TO_TALK,
     }
     # The wording lives with the app that sends it.
