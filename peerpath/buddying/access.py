@@ -309,3 +309,8 @@ def active_matches(organisation: Organisation) -> list[Match]:
         .annotate(last_contact=Max("contacts__happened_on"))
         .order_by("supporter__user__display_name", "member__user__display_name", "pk")
     )
+
+
+def lock_supporter_place(key: int) -> None:
+    """Lock a supporter's place for the rest of the transaction (before counting her room)."""
+    list(Membership.objects.select_for_update().filter(pk=key).values_list("pk"))

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from peerpath.accounts.models import Membership, User
+from peerpath.accounts.models import User
 from peerpath.buddying import access, batch
 from peerpath.buddying.choices import RequestStatus
 from peerpath.buddying.services import MatchingError, proposal_create
@@ -136,7 +136,7 @@ def _send_one(
     """Propose one pair as things stand now: "" once sent, else why not, in plain words."""
     with transaction.atomic():
         # Her place is locked first, so two coordinators cannot promise her last place twice.
-        list(Membership.objects.select_for_update().filter(pk=supporter_key).values_list("pk"))
+        access.lock_supporter_place(supporter_key)
         suggestion = suggestion_now(support_request, supporter_key)
         if suggestion is None:
             return (

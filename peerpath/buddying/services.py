@@ -180,7 +180,7 @@ def proposal_create(*, actor: User, request: SupportRequest, suggestion: Suggest
         request=request,
         supporter=supporter,
         proposed_by=actor,
-        reasons=list(suggestion.reasons),
+        reasons=list(suggestion.reasons),  # type: ignore[misc]  # encrypted JSON: a list
     )
     request.status = RequestStatus.PROPOSED
     request.save(update_fields=["status", "updated_at"])

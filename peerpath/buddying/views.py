@@ -654,10 +654,10 @@ def matches_overview(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = access.matching_organisation(_user(request), slug)
     today = clock.today()
     places = supporter_places(organisation)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for match in access.active_matches(organisation):
         every = RHYTHM_DAYS.get(match.rhythm, RHYTHM_DAYS["monthly"])
-        since = match.last_contact or timezone.localtime(match.created_at).date()
+        since = getattr(match, "last_contact", None) or timezone.localtime(match.created_at).date()
         quiet = (today - since).days
         rows.append(
             {
