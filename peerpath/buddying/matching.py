@@ -7,11 +7,12 @@ benchmark all use the same rules. A score is never shown without its reasons.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, gettext
 
 from peerpath.accounts.choices import WEEKDAYS, DayPart, Experience, Language
 from peerpath.buddying.choices import REMOTE_MODES, Mode
@@ -24,6 +25,39 @@ COMMON_TIMES_COUNTED = 3
 HEADROOM_POINTS = 1
 
 Slot = tuple[str, str]  # ("mon", "morning")
+
+
+# Suggestions for one request assess every supporter: each wording is translated once per
+# language, not once per supporter (gettext was most of the time).
+@lru_cache(maxsize=512)
+def _translated(language: str | None, message: str) -> str:
+    return gettext(message)
+
+
+# The language of the suggestions being made (read once per ``suggest``, not per supporter).
+_LANGUAGE: ContextVar[str | None] = ContextVar("matching_language", default=None)
+
+
+def _active_language() -> str | None:
+    return _LANGUAGE.get() or get_language()
+
+
+def _(message: str) -> str:
+    return _translated(_active_language(), message)
+
+
+_CHOICES = {
+    "experience": Experience.choices,
+    "language": Language.choices,
+    "mode": Mode.choices,
+    "day": list(WEEKDAYS),
+    "part": DayPart.choices,
+}
+
+
+@lru_cache(maxsize=64)
+def _names(kind: str, language: str | None) -> tuple[tuple[str, str], ...]:
+    return tuple((key, str(label)) for key, label in _CHOICES[kind])
 
 
 def slots(availability: dict[str, list[str]] | None) -> frozenset[Slot]:
@@ -86,27 +120,25 @@ class _Scored:
     excluded: list[str] = field(default_factory=list)
 
 
-def _labels(keys: Iterable[str], choices: Sequence[tuple[str, object]]) -> list[str]:
+def _labels(keys: Iterable[str], kind: str) -> list[str]:
     """The labels of ``keys`` in the order the choices list them (unknown keys last)."""
     wanted = set(keys)
-    known = [str(label) for key, label in choices if key in wanted]
-    return known + sorted(wanted - {key for key, _label in choices})
+    names = _names(kind, _active_language())
+    known = [label for key, label in names if key in wanted]
+    return known + sorted(wanted - {key for key, _label in names})
 
 
 def times_words(found: Iterable[Slot]) -> str:
-    days = dict(WEEKDAYS)
-    parts = dict(DayPart.choices)
-    order = [day for day, _name in WEEKDAYS]
+    language = _active_language()
+    days = dict(_names("day", language))
+    parts = dict(_names("part", language))
+    order = list(days)
     part_order = list(parts)
     ordered = sorted(
         (slot for slot in found if slot[0] in days and slot[1] in parts),
         key=lambda slot: (order.index(slot[0]), part_order.index(slot[1])),
     )
-    return ", ".join(
-        f"{days[day]} {str(parts[part]).lower()}"
-        for day, part in ordered
-        if day in days and part in parts
-    )
+    return ", ".join(f"{days[day]} {parts[part].lower()}" for day, part in ordered)
 
 
 def _experience(wish: Wish, candidate: Candidate, scored: _Scored) -> None:
@@ -114,8 +146,7 @@ def _experience(wish: Wish, candidate: Candidate, scored: _Scored) -> None:
     if shared:
         scored.score += SHARED_EXPERIENCE_POINTS * len(shared)
         scored.reasons.append(
-            _("Shared experience: %(what)s")
-            % {"what": "; ".join(_labels(shared, Experience.choices))}
+            _("Shared experience: %(what)s") % {"what": "; ".join(_labels(shared, "experience"))}
         )
     elif wish.experiences:
         scored.reasons.append(_("None of the experiences she asked for"))
@@ -131,18 +162,18 @@ def _language(wish: Wish, candidate: Candidate, scored: _Scored) -> None:
     if not shared:
         scored.excluded.append(
             _("Speaks none of her languages (%(languages)s)")
-            % {"languages": ", ".join(_labels(wish.languages, Language.choices))}
+            % {"languages": ", ".join(_labels(wish.languages, "language"))}
         )
         return
     scored.score += SHARED_LANGUAGE_POINTS * len(shared)
     scored.reasons.append(
-        _("Speaks %(languages)s") % {"languages": ", ".join(_labels(shared, Language.choices))}
+        _("Speaks %(languages)s") % {"languages": ", ".join(_labels(shared, "language"))}
     )
 
 
 def _place(wish: Wish, candidate: Candidate, scored: _Scored) -> None:
     remote = wish.modes & REMOTE_MODES
-    remote_words = ", ".join(label.lower() for label in _labels(remote, Mode.choices))
+    remote_words = ", ".join(label.lower() for label in _labels(remote, "mode"))
     if Mode.IN_PERSON not in wish.modes:
         if remote:
             scored.reasons.append(_("Remote: %(modes)s") % {"modes": remote_words})
@@ -185,11 +216,7 @@ def _caseload(candidate: Candidate, scored: _Scored) -> None:
     if candidate.free * 2 >= candidate.limit:
         scored.score += HEADROOM_POINTS
     scored.reasons.append(
-        ngettext(
-            "Room for %(free)s more (supporting %(active)s of %(limit)s)",
-            "Room for %(free)s more (supporting %(active)s of %(limit)s)",
-            candidate.free,
-        )
+        _("Room for %(free)s more (supporting %(active)s of %(limit)s)")
         % {"free": candidate.free, "active": candidate.active, "limit": candidate.limit}
     )
 
@@ -220,12 +247,16 @@ def suggest(
     """The suggestions, best first (score, then most room, then name), and those left out."""
     suggestions: list[Suggestion] = []
     exclusions: list[Exclusion] = []
-    for candidate in candidates:
-        found = assess(wish, candidate)
-        if isinstance(found, Suggestion):
-            suggestions.append(found)
-        else:
-            exclusions.append(found)
+    token = _LANGUAGE.set(get_language())
+    try:
+        for candidate in candidates:
+            found = assess(wish, candidate)
+            if isinstance(found, Suggestion):
+                suggestions.append(found)
+            else:
+                exclusions.append(found)
+    finally:
+        _LANGUAGE.reset(token)
     suggestions.sort(key=lambda s: (-s.score, -s.candidate.free, s.candidate.name, s.candidate.key))
     exclusions.sort(key=lambda e: (e.candidate.name, e.candidate.key))
     return suggestions, exclusions
